@@ -15,7 +15,7 @@ import { appendFileSync } from "node:fs";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { FrameSplitter, peekRequestHeader, peekResponseCorrelationId, withSizePrefix } from "./src/frames.js";
-import { type ApiVersionEntry, type HostPort, createResponseRewriter } from "./src/rewrite.js";
+import { type ApiVersionEntry, type HostPort, createResponseRewriter, decodeApiVersionsV0 } from "./src/rewrite.js";
 
 export type ExchangeOutcome =
   /** The mock answered. */
@@ -148,6 +148,7 @@ export async function createCaptureProxy(options: CaptureProxyOptions): Promise<
   rewrite = createResponseRewriter({
     upstream: options.upstream,
     advertised: address,
+    mockApis: await queryApiVersions(options.upstream),
     ...(options.extraApis ? { extraApis: options.extraApis } : {}),
   });
 
@@ -161,6 +162,34 @@ export async function createCaptureProxy(options: CaptureProxyOptions): Promise<
         server.close(() => resolve());
       }),
   };
+}
+
+/** Asks the mock for its API list (ApiVersions v0) on a connection of its own; not recorded. */
+export function queryApiVersions(upstream: HostPort): Promise<ApiVersionEntry[]> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(upstream.port, upstream.host);
+    const clientId = Buffer.from("kafscale-capture-proxy");
+    const request = Buffer.alloc(10 + clientId.length);
+    request.writeInt16BE(18, 0); // ApiVersions
+    request.writeInt16BE(0, 2); // v0
+    request.writeInt32BE(0, 4); // correlation id
+    request.writeInt16BE(clientId.length, 8);
+    clientId.copy(request, 10);
+    const splitter = new FrameSplitter();
+    socket.setTimeout(5000, () => socket.destroy(new Error("ApiVersions query timed out")));
+    socket.on("error", reject);
+    socket.on("data", (chunk: Buffer) => {
+      const [frame] = splitter.push(chunk);
+      if (!frame) return;
+      socket.destroy();
+      try {
+        resolve(decodeApiVersionsV0(frame));
+      } catch (err) {
+        reject(err);
+      }
+    });
+    socket.write(withSizePrefix(request));
+  });
 }
 
 export function parseHostPort(text: string): HostPort {

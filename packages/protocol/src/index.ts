@@ -32,3 +32,5 @@ export { DEFAULT_MAX_FRAME_BYTES, FrameSplitter } from "./frame-splitter.js";
 export type { FrameSplitterOptions } from "./frame-splitter.js";
 export { EMPTY_BYTES, ProtocolError, Reader, Writer, ZERO_COPY_MIN_BYTES, ZERO_UUID } from "./codec/index.js";
 export type { MessageCodec, ProtocolErrorCode, UnknownTaggedField } from "./codec/index.js";
+export { ErrorCode, KAFKA_ERRORS, errorInfo, isRetriable } from "./error-codes.js";
+export type { KafkaErrorInfo } from "./error-codes.js";

@@ -135,7 +135,7 @@ export function selectFixtures(
   const seen = new Set<string>();
   for (const entry of candidates) {
     const key = `${entry.folder}/${entry.apiName}-${entry.direction}-v${entry.version}`;
-    const dedupe = `${entry.folder}/${entry.direction}/${dedupeKey(entry.direction, entry.bytes)}`;
+    const dedupe = `${key}/${dedupeKey(entry.direction, entry.bytes)}`;
     if (seen.has(dedupe)) continue;
     seen.add(dedupe);
     let group = groups.get(key);

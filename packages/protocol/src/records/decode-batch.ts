@@ -12,7 +12,15 @@ export const DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
 export interface DecodeBatchOptions {
   /** Check the CRC-32C first and throw `CRC_MISMATCH`. Default true. */
   verifyCrc?: boolean;
-  /** Larger decompressed payloads are `DECOMPRESSED_TOO_LARGE`. Default {@link DEFAULT_MAX_DECOMPRESSED_BYTES}. */
+  /**
+   * Larger decompressed payloads are `DECOMPRESSED_TOO_LARGE`. Default {@link DEFAULT_MAX_DECOMPRESSED_BYTES}.
+   * gzip and snappy check the exact size (snappy before allocating, gzip while
+   * inflating). lz4 and zstd check, before decompressing, an upper bound read
+   * from the frame: exact for stored/RLE blocks, a compressed block counting
+   * as min(block max, 256 × its size) for lz4 and min(window, 128 KiB) for
+   * zstd unless the frame states its content size. Leave a few hundred KiB of
+   * headroom above the largest real payload.
+   */
   maxDecompressedBytes?: number;
 }
 

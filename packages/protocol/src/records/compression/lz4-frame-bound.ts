@@ -9,14 +9,16 @@ import { RecordBatchError } from "../errors.js";
  * blocks: u32le size (high bit = stored uncompressed, 0 = end mark) | data | [u32 checksum]
  * [content checksum u32]
  * ```
- * A compressed block inflates to at most the frame's block maximum size
- * (64 KiB – 4 MiB), a stored block to exactly its size. Skippable frames
- * (magic 0x184D2A5?) are stepped over.
+ * A stored block inflates to exactly its size; a compressed block to at most
+ * the frame's block maximum size (64 KiB – 4 MiB) and at most 256× its
+ * compressed size (an LZ4 sequence of 3 + k bytes yields ≤ 19 + 255·k match
+ * bytes; literals are 1:1). Skippable frames (magic 0x184D2A5?) are stepped over.
  */
 
 const FRAME_MAGIC = 0x184d2204;
 const SKIPPABLE_MAGIC = 0x184d2a50;
 const SKIPPABLE_MASK = 0xfffffff0;
+const MAX_BLOCK_RATIO = 256;
 const BLOCK_MAX_SIZES: readonly (number | undefined)[] = [
   undefined, undefined, undefined, undefined, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024,
 ];
@@ -78,7 +80,7 @@ export function lz4FramesBound(data: Uint8Array, limit: number): number {
         need(4, "block checksum");
         pos += 4;
       }
-      bound += stored ? size : blockMax;
+      bound += stored ? size : Math.min(blockMax, size * MAX_BLOCK_RATIO);
       if (bound > limit) return bound;
     }
     if (hasContentChecksum) {

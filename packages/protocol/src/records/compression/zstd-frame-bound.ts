@@ -10,8 +10,9 @@ import { RecordBatchError } from "../errors.js";
  * [content checksum u32]
  * ```
  * Raw and RLE blocks regenerate exactly `size` bytes; a compressed block at
- * most min(window size, 128 KiB). Skippable frames (magic 0x184D2A5?) are
- * stepped over.
+ * most min(window size, 128 KiB). When the frame header states the content
+ * size, that caps the frame (the zstd decoder fails a frame that produces
+ * more). Skippable frames (magic 0x184D2A5?) are stepped over.
  */
 
 const FRAME_MAGIC = 0xfd2fb528;
@@ -60,14 +61,16 @@ export function zstdFramesBound(data: Uint8Array, limit: number): number {
     pos += dictIdSize;
     const fcsFlag = descriptor >> 6;
     const contentSizeSize = fcsFlag === 0 ? (singleSegment ? 1 : 0) : CONTENT_SIZE_SIZES[fcsFlag]!;
+    let contentSize: number | null = null;
     if (contentSizeSize > 0) {
       need(contentSizeSize, "content size");
-      const contentSize = readContentSize(view, pos, contentSizeSize);
+      contentSize = readContentSize(view, pos, contentSizeSize);
       pos += contentSizeSize;
-      if (contentSize > limit) return contentSize;
+      if (bound + contentSize > limit) return bound + contentSize;
       if (singleSegment) windowSize = contentSize;
     }
     const blockMax = Math.min(windowSize, MAX_BLOCK_SIZE);
+    let frameBound = 0;
     for (let last = false; !last; ) {
       need(3, "block header");
       const header = data[pos]! | (data[pos + 1]! << 8) | (data[pos + 2]! << 16);
@@ -78,20 +81,21 @@ export function zstdFramesBound(data: Uint8Array, limit: number): number {
       if (type === 0) {
         need(size, "raw block");
         pos += size;
-        bound += size;
+        frameBound += size;
       } else if (type === 1) {
         need(1, "RLE block");
         pos += 1;
-        bound += size;
+        frameBound += size;
       } else if (type === 2) {
         need(size, "compressed block");
         pos += size;
-        bound += blockMax;
+        frameBound += blockMax;
       } else {
         throw corrupt(`zstd block at byte ${pos - 3} has the reserved block type`);
       }
-      if (bound > limit) return bound;
+      if (contentSize === null && bound + frameBound > limit) return bound + frameBound;
     }
+    bound += contentSize === null ? frameBound : Math.min(frameBound, contentSize);
     if (hasChecksum) {
       need(4, "content checksum");
       pos += 4;
