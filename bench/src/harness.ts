@@ -21,7 +21,10 @@ export interface Case {
 
 export interface Result extends Omit<Case, "fn"> {
   opsPerSec: number;
+  /** Median absolute deviation of the rounds, % of the median. */
   rmePct: number;
+  /** ops/s of each round. */
+  roundsOpsPerSec: number[];
   gbPerSec: number;
   meanMicros: number;
   samples: number;
@@ -47,8 +50,16 @@ async function timeOnce(c: Case, n: number): Promise<number> {
   return (performance.now() - t0) / n;
 }
 
-/** Heap + ArrayBuffer bytes still referenced by `n` results, per result (0 when --expose-gc is missing). */
-async function retainedPerOp(c: Case, n = 32): Promise<number> {
+/**
+ * Heap + ArrayBuffer bytes still referenced by the results, per result (NaN without --expose-gc):
+ * 32 results first; when they are small, 2000 more, so the figure rises above the noise floor.
+ */
+async function retainedPerOp(c: Case): Promise<number> {
+  const first = await retainedBy(c, 32);
+  return first < 64 * 1024 ? retainedBy(c, 2000) : first;
+}
+
+async function retainedBy(c: Case, n: number): Promise<number> {
   if (gc === undefined) return Number.NaN;
   const keep: unknown[] = new Array(n);
   gc();
@@ -63,11 +74,20 @@ async function retainedPerOp(c: Case, n = 32): Promise<number> {
   return Math.max(0, delta / n);
 }
 
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
 export interface RunOptions {
   /** tinybench time budget per row and round. */
   timeMs: number;
   warmupMs: number;
-  /** Every row runs once per round; rounds interleave the rows, so a slow moment of the machine hits all codecs alike. */
+  /**
+   * Every row runs once per round; rounds interleave the rows (each round starting at a
+   * different row), so a slow moment of the machine does not hit one codec only.
+   */
   rounds: number;
   recordsBytes: number;
   onResult?: (r: Result) => void;
@@ -104,7 +124,12 @@ export async function runCases(cases: readonly Case[], o: RunOptions): Promise<R
   }
   for (let round = 1; round <= o.rounds; round++) {
     o.onRound?.(round);
-    for (const p of prepared) {
+    // Each round starts at a different row, so no row always follows the same (allocation-heavy) one.
+    const start = Math.floor(((round - 1) * prepared.length) / o.rounds);
+    for (let k = 0; k < prepared.length; k++) {
+      const p = prepared[(start + k) % prepared.length]!;
+      // Collect what the previous row left behind, so its garbage is not charged to this row.
+      gc?.();
       p.bench.reset();
       await p.bench.run();
       const r = p.bench.tasks[0]!.result;
@@ -116,14 +141,15 @@ export async function runCases(cases: readonly Case[], o: RunOptions): Promise<R
   const results: Result[] = [];
   for (const p of prepared) {
     const sorted = [...p.periods].sort((a, b) => a - b);
-    const medianMs = sorted[Math.floor(sorted.length / 2)]!;
+    const medianMs = median(sorted);
     const opsPerSec = 1000 / medianMs;
     const { fn: _fn, ...meta } = p.c;
     const result: Result = {
       ...meta,
       opsPerSec,
-      // Spread of the per-round means around the median (half the min..max range, in %).
-      rmePct: (100 * (sorted[sorted.length - 1]! - sorted[0]!)) / 2 / medianMs,
+      // Median absolute deviation of the per-round means, in % of the median.
+      rmePct: (100 * median(sorted.map((x) => Math.abs(x - medianMs)))) / medianMs,
+      roundsOpsPerSec: p.periods.map((ms) => Math.round(1000 / ms)),
       gbPerSec: (opsPerSec * o.recordsBytes) / 1e9,
       meanMicros: medianMs * 1000,
       samples: p.samples,
@@ -163,7 +189,7 @@ export function fmtBytes(n: number): string {
 
 export function markdownTable(results: readonly Result[]): string {
   const lines = [
-    "| group | codec | what | ops/s (median) | ± spread | µs/op | GB/s of records | ours ÷ theirs | records copied | retained/op |",
+    "| group | codec | what | ops/s (median of rounds) | ± (MAD of rounds) | µs/op | GB/s of records | ours ÷ theirs | records copied | retained/op |",
     "|---|---|---|---:|---:|---:|---:|---:|---|---:|",
   ];
   for (const r of results) {

@@ -390,7 +390,7 @@ async function main(): Promise<void> {
     recordsBytes: RECORDS_BYTES,
     onResult: (r) =>
       console.log(
-        `${r.group.padEnd(38)} ${r.codec.padEnd(12)} ${r.id.padEnd(12)} ${fmtOps(r.opsPerSec).padStart(9)} ops/s ±${r.rmePct.toFixed(1).padStart(4)}% (rounds)  ${fmtGB(r.gbPerSec).padStart(6)} GB/s  ${fmtBytes(r.retainedBytesPerOp).padStart(10)} retained/op`,
+        `${r.group.padEnd(38)} ${r.codec.padEnd(12)} ${r.id.padEnd(12)} ${fmtOps(r.opsPerSec).padStart(9)} ops/s ±${r.rmePct.toFixed(1).padStart(4)}% (MAD)  ${fmtGB(r.gbPerSec).padStart(6)} GB/s  ${fmtBytes(r.retainedBytesPerOp).padStart(10)} retained/op`,
       ),
   });
 

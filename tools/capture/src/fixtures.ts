@@ -132,12 +132,15 @@ export function selectFixtures(
   }
 
   const groups = new Map<string, FixtureEntry[]>();
-  const seen = new Set<string>();
+  /** Dedupe key → the first entry with those bytes (the one that may be kept). */
+  const firstByBytes = new Map<string, FixtureEntry>();
+  const bytesKeyOf = new Map<FixtureEntry, string>();
   for (const entry of candidates) {
     const key = `${entry.folder}/${entry.apiName}-${entry.direction}-v${entry.version}`;
     const dedupe = `${key}/${dedupeKey(entry.direction, entry.bytes)}`;
-    if (seen.has(dedupe)) continue;
-    seen.add(dedupe);
+    bytesKeyOf.set(entry, dedupe);
+    if (firstByBytes.has(dedupe)) continue;
+    firstByBytes.set(dedupe, entry);
     let group = groups.get(key);
     if (!group) groups.set(key, (group = []));
     group.push(entry);
@@ -151,30 +154,47 @@ export function selectFixtures(
     }));
   }
 
-  const requestFileByExchange = new Map<CapturedExchange, string>();
-  for (const entry of selected) if (entry.direction === "request") requestFileByExchange.set(entry.exchange, entry.file);
+  // A response names the request fixture with the same bytes (bar the correlation id) as the
+  // request it answered, when one was kept.
+  const requestOf = new Map<CapturedExchange, FixtureEntry>();
+  for (const entry of candidates) if (entry.direction === "request") requestOf.set(entry.exchange, entry);
+  const kept = new Set(selected);
   for (const entry of selected) {
-    const request = entry.direction === "response" ? requestFileByExchange.get(entry.exchange) : undefined;
-    if (request) entry.request = request;
+    if (entry.direction !== "response") continue;
+    const request = requestOf.get(entry.exchange);
+    const keptRequest = request && firstByBytes.get(bytesKeyOf.get(request)!);
+    if (keptRequest && kept.has(keptRequest)) entry.request = keptRequest.file;
   }
   return selected.sort((a, b) => a.file.localeCompare(b.file));
 }
 
-/** Keeps at most `cap` frames, preferring frames of distinct sizes (more variety), in capture order. */
+/**
+ * Keeps at most `cap` frames, spread over the clients (round robin, in capture order) and
+ * preferring frames of sizes not yet kept, for variety.
+ */
 function pick(group: FixtureEntry[], cap: number): FixtureEntry[] {
   if (group.length <= cap) return group;
+  const byClient = new Map<string, FixtureEntry[]>();
+  for (const entry of group) {
+    let list = byClient.get(entry.client);
+    if (!list) byClient.set(entry.client, (list = []));
+    list.push(entry);
+  }
   const chosen = new Set<FixtureEntry>();
   const sizes = new Set<number>();
-  for (const entry of group) {
-    if (chosen.size >= cap) break;
-    if (!sizes.has(entry.size)) {
-      sizes.add(entry.size);
-      chosen.add(entry);
+  for (const newSizeOnly of [true, false]) {
+    let progress = true;
+    while (chosen.size < cap && progress) {
+      progress = false;
+      for (const entries of byClient.values()) {
+        if (chosen.size >= cap) break;
+        const next = entries.find((e) => !chosen.has(e) && (!newSizeOnly || !sizes.has(e.size)));
+        if (!next) continue;
+        chosen.add(next);
+        sizes.add(next.size);
+        progress = true;
+      }
     }
-  }
-  for (const entry of group) {
-    if (chosen.size >= cap) break;
-    chosen.add(entry);
   }
   return group.filter((entry) => chosen.has(entry));
 }

@@ -1,0 +1,84 @@
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { OPTIONS, type OptionSpec } from "./options.js";
+
+export interface BrokerAppConfig {
+  nodeId: number;
+  clusterId: string;
+  listenHost: string;
+  port: number;
+  advertisedHost: string;
+  advertisedPort: number;
+  dataDir: string;
+  storageUrl: string;
+  metadataUrl: string;
+  namespace: string;
+  autoCreateTopics: boolean;
+  defaultPartitions: number;
+  flushBytes: number;
+  flushAgeMs: number;
+  cacheBytes: number;
+  maxFrameBytes: number;
+  maxInFlightBytes: number;
+  idleTimeoutMs: number;
+  maxConnections: number;
+  groupInitialRebalanceDelayMs: number;
+  retentionMs: number;
+  retentionBytes: number;
+  retentionCheckIntervalMs: number;
+  shutdownTimeoutMs: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+function parseValue(spec: OptionSpec, raw: string, from: string): string | number | boolean {
+  switch (spec.kind) {
+    case "int": {
+      if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`${from}: expected an integer, got ${JSON.stringify(raw)}`);
+      return Number(raw);
+    }
+    case "bool": {
+      const v = raw.trim().toLowerCase();
+      if (["true", "1", "yes", "on"].includes(v)) return true;
+      if (["false", "0", "no", "off"].includes(v)) return false;
+      throw new ConfigError(`${from}: expected true or false, got ${JSON.stringify(raw)}`);
+    }
+    default:
+      return raw;
+  }
+}
+
+/**
+ * Reads the configuration: flags win over environment variables, which win over defaults.
+ * Unknown flags are an error; unknown KAFSCALE_* variables are ignored.
+ */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): BrokerAppConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: "string" as const }])),
+    strict: true,
+    allowPositionals: false,
+  });
+  const out: Record<string, string | number | boolean> = {};
+  for (const spec of OPTIONS as readonly OptionSpec[]) {
+    const flag = values[spec.flag];
+    const raw = typeof flag === "string" ? flag : env[spec.env];
+    if (raw !== undefined && raw !== "") out[spec.key] = parseValue(spec, raw, typeof flag === "string" ? `--${spec.flag}` : spec.env);
+    else if (spec.default !== "") out[spec.key] = parseValue(spec, spec.default, `default of ${spec.env}`);
+  }
+  const dataDir = resolve(String(out.dataDir));
+  const config = {
+    ...out,
+    dataDir,
+    advertisedPort: (out.advertisedPort as number | undefined) ?? (out.port as number),
+    storageUrl: (out.storageUrl as string | undefined) ?? pathToFileURL(resolve(dataDir, "segments")).href,
+    metadataUrl: (out.metadataUrl as string | undefined) ?? pathToFileURL(resolve(dataDir, "metadata")).href,
+  } as BrokerAppConfig;
+  if (config.defaultPartitions < 1) throw new ConfigError("KAFSCALE_DEFAULT_PARTITIONS must be at least 1");
+  if (config.maxFrameBytes < 1024) throw new ConfigError("KAFSCALE_MAX_FRAME_BYTES must be at least 1024");
+  return config;
+}

@@ -1,0 +1,89 @@
+/**
+ * @kafscale/storage: where Kafscale keeps records.
+ *
+ * - Object stores chosen by URL (`openObjectStore("file:///var/lib/kafscale")`,
+ *   `memory://`), all with S3's semantics: conditional create, ranged get, ordered list.
+ * - The `.kfs` segment and `.index` formats of the reference design, byte for byte.
+ * - `PartitionLog`: offsets, group-commit flushes to segments, reads through a
+ *   shared segment cache, timestamp lookups, DeleteRecords and retention.
+ * - One error type, `StorageError`, with `kafkaErrorCode()` for the broker.
+ */
+
+export {
+  isStorageError,
+  ObjectExistsError,
+  ObjectNotFoundError,
+  STORAGE_ERROR_CODES,
+  StorageError,
+  type StorageErrorCode,
+} from "./errors.js";
+export { KafkaErrorCodes, kafkaErrorCode, kafkaErrorCodeFor } from "./kafka-error-code.js";
+export { silentLogger, type StorageLogger } from "./logger.js";
+
+export type { ByteRange, ListOptions, ObjectHead, ObjectListEntry, ObjectStore } from "./object-store/object-store.js";
+export { compareKeys, MAX_KEY_BYTES, validateObjectKey } from "./object-store/keys.js";
+export { createMemoryObjectStore, dropMemoryObjectStore } from "./object-store/memory-object-store.js";
+export { createFileObjectStore, FILE_STORE_TEMP_DIR } from "./object-store/file-object-store.js";
+export { openObjectStore } from "./object-store/open-object-store.js";
+
+export {
+  decodeSegmentFooter,
+  decodeSegmentHeader,
+  encodeSegment,
+  SEGMENT_FOOTER_MAGIC,
+  SEGMENT_FOOTER_SIZE,
+  SEGMENT_HEADER_SIZE,
+  SEGMENT_MAGIC,
+  SEGMENT_VERSION,
+  verifySegment,
+  type EncodeSegmentInput,
+  type SegmentFooter,
+  type SegmentHeader,
+  type VerifiedSegment,
+} from "./segment/segment-format.js";
+export {
+  decodeIndex,
+  encodeIndex,
+  INDEX_ENTRY_SIZE,
+  INDEX_HEADER_SIZE,
+  INDEX_MAGIC,
+  INDEX_VERSION,
+  lookupIndex,
+  type IndexEntry,
+  type SegmentIndex,
+} from "./segment/index-format.js";
+export { buildIndexEntries, type IndexedBatch } from "./segment/index-builder.js";
+export {
+  DEFAULT_NAMESPACE,
+  indexObjectKey,
+  parseSegmentObjectKey,
+  partitionKeyPrefix,
+  segmentObjectKey,
+  type PartitionLocation,
+} from "./segment/object-keys.js";
+
+export {
+  PartitionLog,
+  type AppendResult,
+  type LogTruncation,
+  type OpenPartitionLogConfig,
+} from "./partition-log/partition-log.js";
+export {
+  DEFAULT_FLUSH_AGE_MS,
+  DEFAULT_FLUSH_BYTES,
+  DEFAULT_INDEX_INTERVAL,
+  type PartitionLogOptions,
+} from "./partition-log/options.js";
+export type { LogCommitter, LogStartCommit, OrphanCheck, SegmentCommit, SegmentInfo } from "./partition-log/types.js";
+export {
+  createSegmentCache,
+  type CachedIndex,
+  type CachedSegment,
+  type SegmentCache,
+  type SegmentCacheEntry,
+  type SegmentCacheOptions,
+  type StoredBatch,
+} from "./partition-log/segment-cache.js";
+export { countRetentionDeletions, countSegmentsBelow, type RetentionPolicy } from "./partition-log/retention.js";
+export type { TimestampOffset } from "./partition-log/timestamp-lookup.js";
+export { validateProducedRecords, type ProducedBatch } from "./partition-log/validate-batches.js";

@@ -1,0 +1,227 @@
+import { randomUUID } from "node:crypto";
+import { link, lstat, mkdir, open, stat, unlink, type FileHandle } from "node:fs/promises";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { ObjectExistsError, ObjectNotFoundError, StorageError } from "../errors.js";
+import { listFiles } from "./file-list.js";
+import { errnoCode, mapFsError } from "./fs-errors.js";
+import { resolveRange, validateObjectKey } from "./keys.js";
+import type { ByteRange, ListOptions, ObjectHead, ObjectListEntry, ObjectStore } from "./object-store.js";
+
+/** Root-level directory holding files being written; not an object, and not a valid first key segment. */
+export const FILE_STORE_TEMP_DIR = ".kafscale-tmp";
+
+/**
+ * An {@link ObjectStore} keeping each object as a file `rootDir/<key>` (the
+ * embedded default, `file:///abs/path`).
+ *
+ * Creating an object: write a temp file under `rootDir/.kafscale-tmp/`,
+ * `fdatasync` it, `link()` it to the final name (the kernel refuses with
+ * `EEXIST` when the name exists: that is the conditional create, atomic
+ * against concurrent writers, and an object is never visible half-written),
+ * `fsync` the directory so the new name survives a crash, then unlink the
+ * temp name. New directories are fsynced into their parents too.
+ *
+ * Limits: a key cannot also be a "directory" of another key (`a` and `a/b`);
+ * that is `INVALID_KEY`. Empty directories are left behind by `delete`. A crash
+ * mid-write leaves a file in the temp directory (never a visible object).
+ */
+export async function createFileObjectStore(rootDir: string): Promise<ObjectStore> {
+  if (!isAbsolute(rootDir)) {
+    throw new StorageError("INVALID_URL", `file object store root ${JSON.stringify(rootDir)} must be an absolute path`);
+  }
+  const root = resolve(rootDir);
+  try {
+    await mkdir(join(root, FILE_STORE_TEMP_DIR), { recursive: true });
+  } catch (err) {
+    throw mapFsError(err, root, "create store root");
+  }
+  return new FileObjectStore(root);
+}
+
+class FileObjectStore implements ObjectStore {
+  readonly #root: string;
+  /** Directories known to exist (and be durable), to skip mkdir on the hot path. */
+  readonly #knownDirs = new Set<string>();
+  #closed = false;
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  async putIfAbsent(key: string, body: Uint8Array | readonly Uint8Array[]): Promise<void> {
+    const path = this.#pathOf(key);
+    const chunks = body instanceof Uint8Array ? [body] : body;
+    // Cheap early refusal; the link below is what actually guarantees it.
+    const existing = await lstatKind(path);
+    if (existing === "directory") throw directoryClash(key);
+    if (existing === "file") throw new ObjectExistsError(key);
+    const temp = join(this.#root, FILE_STORE_TEMP_DIR, `${process.pid}-${randomUUID()}`);
+    try {
+      const handle = await open(temp, "wx");
+      try {
+        await writeAll(handle, chunks);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      const dir = dirname(path);
+      await this.#ensureDir(dir);
+      try {
+        await link(temp, path);
+      } catch (err) {
+        if (errnoCode(err) === "EEXIST" && (await lstatKind(path)) === "directory") throw directoryClash(key);
+        throw err;
+      }
+      await fsyncDir(dir);
+    } catch (err) {
+      throw mapFsError(err, key, "put");
+    } finally {
+      await unlink(temp).catch(() => {});
+    }
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Uint8Array> {
+    const path = this.#pathOf(key);
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(path, "r");
+      const stats = await handle.stat();
+      if (!stats.isFile()) throw new ObjectNotFoundError(key);
+      const { start, end } = resolveRange(key, stats.size, range);
+      const out = new Uint8Array(end - start);
+      let done = 0;
+      while (done < out.length) {
+        const { bytesRead } = await handle.read(out, done, out.length - done, start + done);
+        if (bytesRead === 0) throw new StorageError("IO", `object ${JSON.stringify(key)} shrank while being read`);
+        done += bytesRead;
+      }
+      return out;
+    } catch (err) {
+      throw mapFsError(err, key, "get");
+    } finally {
+      await handle?.close();
+    }
+  }
+
+  async head(key: string): Promise<ObjectHead | null> {
+    const path = this.#pathOf(key);
+    try {
+      const stats = await stat(path);
+      return stats.isFile() ? { size: stats.size } : null;
+    } catch (err) {
+      const code = errnoCode(err);
+      if (code === "ENOENT" || code === "ENOTDIR") return null;
+      throw mapFsError(err, key, "head");
+    }
+  }
+
+  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ObjectListEntry> {
+    this.#checkOpen();
+    try {
+      yield* listFiles(this.#root, prefix, options.startAfter, FILE_STORE_TEMP_DIR);
+    } catch (err) {
+      throw mapFsError(err, prefix, "list");
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.#pathOf(key);
+    try {
+      await unlink(path);
+    } catch (err) {
+      const code = errnoCode(err);
+      // Missing, or the name is a directory (a prefix, not an object): nothing to delete.
+      if (code === "ENOENT" || code === "ENOTDIR") return;
+      if ((code === "EISDIR" || code === "EPERM") && (await lstatKind(path)) === "directory") return;
+      throw mapFsError(err, key, "delete");
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  #pathOf(key: string): string {
+    this.#checkOpen();
+    validateObjectKey(key);
+    if (key.split("/", 1)[0] === FILE_STORE_TEMP_DIR) {
+      throw new StorageError("INVALID_KEY", `invalid object key ${JSON.stringify(key)}: ${FILE_STORE_TEMP_DIR} is reserved`);
+    }
+    return join(this.#root, key);
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new StorageError("CLOSED", `file object store ${this.#root} is closed`);
+  }
+
+  /** mkdir -p, then fsync the parent of every directory it created. */
+  async #ensureDir(dir: string): Promise<void> {
+    if (this.#knownDirs.has(dir)) return;
+    let firstCreated: string | undefined;
+    try {
+      firstCreated = await mkdir(dir, { recursive: true });
+    } catch (err) {
+      const code = errnoCode(err);
+      if (code === "EEXIST" || code === "ENOTDIR") {
+        throw new StorageError("INVALID_KEY", `cannot create directory ${dir}: a file is in the way (an object key is a prefix of another)`, {
+          cause: err,
+        });
+      }
+      throw err;
+    }
+    if (firstCreated !== undefined) {
+      const created: string[] = [];
+      for (let d = dir; d.length >= firstCreated.length; d = dirname(d)) created.push(d);
+      for (const d of created.reverse()) await fsyncDir(dirname(d));
+    }
+    this.#knownDirs.add(dir);
+  }
+}
+
+/** Writes every chunk in order, coping with short writes and more chunks than one writev takes. */
+async function writeAll(handle: FileHandle, chunks: readonly Uint8Array[]): Promise<void> {
+  const MAX_IOV = 512;
+  let pending = chunks.filter((c) => c.length > 0);
+  while (pending.length > 0) {
+    const group = pending.slice(0, MAX_IOV);
+    const wanted = group.reduce((n, c) => n + c.length, 0);
+    let { bytesWritten } = await handle.writev(group);
+    if (bytesWritten === wanted) {
+      pending = pending.slice(group.length);
+      continue;
+    }
+    // Short write: drop what was written and go round again.
+    const rest: Uint8Array[] = [];
+    for (const chunk of pending) {
+      if (bytesWritten >= chunk.length) {
+        bytesWritten -= chunk.length;
+      } else {
+        rest.push(bytesWritten > 0 ? chunk.subarray(bytesWritten) : chunk);
+        bytesWritten = 0;
+      }
+    }
+    pending = rest;
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function lstatKind(path: string): Promise<"file" | "directory" | "other" | null> {
+  try {
+    const stats = await lstat(path);
+    return stats.isFile() ? "file" : stats.isDirectory() ? "directory" : "other";
+  } catch {
+    return null;
+  }
+}
+
+function directoryClash(key: string): StorageError {
+  return new StorageError("INVALID_KEY", `cannot create ${JSON.stringify(key)}: it is a prefix ("directory") of other keys`);
+}

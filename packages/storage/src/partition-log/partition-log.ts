@@ -1,0 +1,549 @@
+import { setBaseOffset, setPartitionLeaderEpoch } from "@kafscale/protocol/records";
+import { isStorageError, StorageError } from "../errors.js";
+import type { ObjectStore } from "../object-store/object-store.js";
+import { indexObjectKey, partitionKeyPrefix, segmentObjectKey } from "../segment/object-keys.js";
+import { SEGMENT_FOOTER_SIZE, SEGMENT_HEADER_SIZE } from "../segment/segment-format.js";
+import { buildSegment } from "./build-segment.js";
+import { HighWatermarkWaiters } from "./high-watermark-waiters.js";
+import { resolvePartitionLogOptions, type PartitionLogOptions, type ResolvedPartitionLogOptions } from "./options.js";
+import { countRetentionDeletions, countSegmentsBelow, type RetentionPolicy } from "./retention.js";
+import { SegmentReader, type CommittedSegment } from "./segment-reader.js";
+import { SerialQueue } from "./serial-queue.js";
+import { findMaxTimestampOffset, findOffsetForTimestamp, type TimestampOffset } from "./timestamp-lookup.js";
+import type { LogCommitter, SegmentInfo } from "./types.js";
+import { validateProducedRecords } from "./validate-batches.js";
+import { WriteBuffer } from "./write-buffer.js";
+import { writeSegmentObjects } from "./write-segment-objects.js";
+
+/** Where a partition log lives and what the metadata store says about it. */
+export interface OpenPartitionLogConfig extends PartitionLogOptions {
+  store: ObjectStore;
+  committer: LogCommitter;
+  topic: string;
+  partition: number;
+  /** Key namespace; default "default". Keys are `{namespace}/{topic}/{partition}/segment-….kfs`. */
+  namespace?: string;
+  /** Committed segments from metadata, oldest first. Default none. */
+  segments?: readonly SegmentInfo[];
+  /** Default: the first segment's base offset, or `nextOffset`. */
+  logStartOffset?: bigint;
+  /** Committed end offset (next offset to assign). Default: after the last segment, or 0. */
+  nextOffset?: bigint;
+}
+
+/** What {@link PartitionLog.append} assigned. */
+export interface AppendResult {
+  /** Offset of the first record appended. */
+  baseOffset: bigint;
+  /** Offset of the last record appended. */
+  lastOffset: bigint;
+  /**
+   * Clock time the offsets were assigned, unix ms. A broker reports it as the
+   * produce response's `log_append_time_ms` only for LogAppendTime topics (-1 otherwise).
+   */
+  logAppendTimeMs: number;
+  /**
+   * Resolves once the flush holding these batches is durable (objects written
+   * and committed); only then may a produce with acks≠0 be acknowledged.
+   * Rejects (`FLUSH_FAILED`, `FENCED`) when they were not stored: their
+   * offsets are then reused. Ignoring it (acks=0) is safe: it is never an
+   * unhandled rejection.
+   */
+  durable: Promise<void>;
+}
+
+/** What DeleteRecords or retention removed; persist it if the committer has no `commitLogStart`. */
+export interface LogTruncation {
+  logStartOffset: bigint;
+  /** Whole segments removed from the log, oldest first. */
+  deletedSegments: SegmentInfo[];
+  /** Objects of those segments whose deletion failed (garbage now: no metadata refers to them). */
+  undeletedKeys: string[];
+}
+
+type LogState = "open" | "closing" | "closed" | "fenced";
+
+/**
+ * The log of one partition on an object store: assigns offsets, groups appends
+ * into segment flushes, and serves reads, timestamp lookups, DeleteRecords
+ * and retention.
+ *
+ * Offsets: the log end offset (`logEndOffset`) moves at append; the high
+ * watermark (`highWatermark`) only when a flush is durable, and reads,
+ * lookups and long polls see only data below it (Kafka's committed data).
+ *
+ * Flushes (group commit): appends go into a buffer; the buffer becomes a
+ * segment when it holds `flushBytes` or its oldest batch is `flushAgeMs` old,
+ * or on `flush()` / `close()`. One flush runs at a time; appends made during
+ * it fill the next buffer. A flush writes the `.kfs` and `.index` with
+ * `putIfAbsent`, then calls `committer.commitSegment`, then moves the high
+ * watermark and resolves every waiting append.
+ *
+ * Flush failure: the failed buffer and the buffer filled behind it are
+ * dropped; their appends reject and the log end offset goes back to the high
+ * watermark, so the offsets are reassigned to the producers' retries and
+ * nothing unacknowledged is ever readable. Objects a failed flush did write
+ * stay as orphans: readers never look past the committed end, and the next
+ * flush at that offset deletes them (see `writeSegmentObjects`). A `FENCED`
+ * failure (another broker owns the partition) also stops the log: appends
+ * then fail with `FENCED` until the broker reopens it from metadata.
+ */
+export class PartitionLog {
+  readonly topic: string;
+  readonly partition: number;
+  /** `{namespace}/{topic}/{partition}/`. */
+  readonly keyPrefix: string;
+
+  readonly #store: ObjectStore;
+  readonly #committer: LogCommitter;
+  readonly #options: ResolvedPartitionLogOptions;
+  readonly #reader: SegmentReader;
+  readonly #waiters = new HighWatermarkWaiters();
+  /** Serializes metadata commits (segment commits and log start moves). */
+  readonly #metadata = new SerialQueue();
+
+  #segments: CommittedSegment[];
+  #logStartOffset: bigint;
+  #highWatermark: bigint;
+  #logEndOffset: bigint;
+  #buffer: WriteBuffer | null = null;
+  #inflight: WriteBuffer | null = null;
+  #flushRequested = false;
+  #ageTimer: NodeJS.Timeout | null = null;
+  #state: LogState = "open";
+  #fencedBy: StorageError | null = null;
+  #closing: Promise<void> | null = null;
+
+  private constructor(config: OpenPartitionLogConfig, restored: RestoredState) {
+    this.topic = config.topic;
+    this.partition = config.partition;
+    this.keyPrefix = restored.keyPrefix;
+    this.#store = config.store;
+    this.#committer = config.committer;
+    this.#options = restored.options;
+    this.#reader = new SegmentReader(config.store, restored.options.cache, restored.options.logger);
+    this.#segments = restored.segments;
+    this.#logStartOffset = restored.logStartOffset;
+    this.#highWatermark = restored.nextOffset;
+    this.#logEndOffset = restored.nextOffset;
+  }
+
+  /**
+   * Opens a partition's log from what the metadata store committed. Metadata
+   * is the truth: objects beyond its end offset (orphans of failed flushes)
+   * are never read, and are replaced when the log writes their key.
+   */
+  static async open(config: OpenPartitionLogConfig): Promise<PartitionLog> {
+    return new PartitionLog(config, restoreState(config));
+  }
+
+  /** First offset still in the log. */
+  get logStartOffset(): bigint {
+    return this.#logStartOffset;
+  }
+
+  /** One past the last durable (committed) offset: what consumers may read up to. */
+  get highWatermark(): bigint {
+    return this.#highWatermark;
+  }
+
+  /** The next offset to assign (durable or not). */
+  get logEndOffset(): bigint {
+    return this.#logEndOffset;
+  }
+
+  /** The committed segments, oldest first (copies). */
+  get segments(): SegmentInfo[] {
+    return this.#segments.map((s) => ({ ...s.info }));
+  }
+
+  /** Bytes appended but not yet durable (buffered or being flushed). */
+  get pendingBytes(): number {
+    return (this.#buffer?.bytes ?? 0) + (this.#inflight?.bytes ?? 0);
+  }
+
+  /**
+   * Appends the `records` of one produce partition (one or more RecordBatch
+   * v2). Validates every batch first (all or nothing; `CORRUPT_MESSAGE`,
+   * `INVALID_RECORD`, `UNSUPPORTED_MESSAGE_FORMAT`, `UNSUPPORTED_COMPRESSION`),
+   * then assigns offsets synchronously by rewriting each batch's base offset in
+   * place. The log keeps the bytes until they are flushed: the caller must not
+   * reuse the buffer. Throws `CLOSED` after `close()`, `FENCED` once fenced.
+   */
+  append(records: Uint8Array): AppendResult {
+    this.#checkWritable();
+    const produced = validateProducedRecords(records);
+    const now = this.#options.now();
+    if (this.#buffer === null) {
+      this.#buffer = new WriteBuffer(this.#logEndOffset, now);
+      this.#armAgeTimer();
+    }
+    const buffer = this.#buffer;
+    const baseOffset = this.#logEndOffset;
+    let next = baseOffset;
+    for (const batch of produced) {
+      setBaseOffset(batch.bytes, next);
+      if (this.#options.leaderEpoch !== undefined) setPartitionLeaderEpoch(batch.bytes, this.#options.leaderEpoch);
+      const last = next + BigInt(batch.lastOffsetDelta);
+      buffer.add({ baseOffset: next, lastOffset: last, maxTimestamp: batch.maxTimestamp, bytes: batch.bytes });
+      next = last + 1n;
+    }
+    this.#logEndOffset = next;
+    if (buffer.bytes >= this.#options.flushBytes) this.#requestFlush();
+    return { baseOffset, lastOffset: next - 1n, logAppendTimeMs: now, durable: buffer.durable };
+  }
+
+  /** Flushes everything appended so far; resolves when it is durable, rejects like their `durable` promises. */
+  flush(): Promise<void> {
+    const target = this.#buffer ?? this.#inflight;
+    if (target === null) return Promise.resolve();
+    if (this.#buffer !== null) this.#requestFlush();
+    return target.durable;
+  }
+
+  /**
+   * Stops accepting appends, flushes what is buffered, stops the timer and
+   * wakes long polls. Rejects if that last flush fails (the log is closed
+   * anyway). Does not close the object store. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  /**
+   * Whole batches from the one holding `offset`, up to `maxBytes` in total,
+   * but always at least one batch when there is data; only data below the
+   * high watermark. An empty result at `offset` in [high watermark, log end
+   * offset]; `OFFSET_OUT_OF_RANGE` outside [log start offset, log end offset].
+   * Continues across segments while the budget allows.
+   */
+  async read(offset: bigint, maxBytes: number): Promise<Uint8Array[]> {
+    this.#checkReadable();
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+      throw new StorageError("INVALID_ARGUMENT", `maxBytes ${maxBytes} is not a non-negative integer`);
+    }
+    if (offset < this.#logStartOffset || offset > this.#logEndOffset) throw this.#outOfRange(offset);
+    const out: Uint8Array[] = [];
+    let budget = maxBytes;
+    let cursor = offset;
+    while (cursor < this.#highWatermark) {
+      const segment = this.#findSegment(cursor);
+      if (segment === null) break;
+      let slice;
+      try {
+        slice = await this.#reader.read(segment, cursor, budget, out.length === 0);
+      } catch (err) {
+        // Retention or DeleteRecords removed the segment while it was being read.
+        if (isStorageError(err, "NOT_FOUND") && cursor < this.#logStartOffset) {
+          if (out.length > 0) break;
+          throw this.#outOfRange(offset);
+        }
+        throw err;
+      }
+      out.push(...slice.batches);
+      budget -= slice.bytes;
+      if (slice.full || budget <= 0) break;
+      cursor = segment.info.lastOffset + 1n;
+    }
+    return out;
+  }
+
+  /**
+   * For long-polling fetches: resolves `true` as soon as data at `offset` is
+   * readable (high watermark above it; at once if it already is), `false` when
+   * `signal` aborts or the log closes first.
+   */
+  waitForData(offset: bigint, signal?: AbortSignal): Promise<boolean> {
+    if (this.#state === "closed") return Promise.resolve(false);
+    return this.#waiters.wait(offset, this.#highWatermark, signal);
+  }
+
+  /**
+   * DeleteRecords: moves the log start offset up to `offset` (-1 means the
+   * high watermark) and deletes the segments entirely below it. Offsets below
+   * the current log start are a no-op; above the high watermark,
+   * `OFFSET_OUT_OF_RANGE`. The new log start is committed (`commitLogStart`)
+   * before any object is deleted.
+   */
+  async deleteRecordsBefore(offset: bigint): Promise<LogTruncation> {
+    this.#checkReadable();
+    return this.#truncate(() => {
+      const target = offset === -1n ? this.#highWatermark : offset;
+      if (target < 0n || target > this.#highWatermark) {
+        throw new StorageError(
+          "OFFSET_OUT_OF_RANGE",
+          `cannot delete records before ${offset} in ${this.topic}-${this.partition}: the high watermark is ${this.#highWatermark}`,
+        );
+      }
+      const logStartOffset = target > this.#logStartOffset ? target : this.#logStartOffset;
+      return { count: countSegmentsBelow(this.#segmentInfos(), logStartOffset), logStartOffset };
+    });
+  }
+
+  /**
+   * Deletes the oldest segments that retention no longer keeps (see
+   * `countRetentionDeletions`: by newest timestamp, then by total size) and
+   * moves the log start offset to the first offset kept (the high watermark
+   * when nothing is kept).
+   */
+  async enforceRetention(policy: RetentionPolicy): Promise<LogTruncation> {
+    this.#checkReadable();
+    return this.#truncate(() => {
+      const count = countRetentionDeletions(this.#segmentInfos(), policy);
+      if (count === 0) return { count, logStartOffset: this.#logStartOffset };
+      const firstKept = this.#segments[count]?.info.baseOffset ?? this.#highWatermark;
+      return { count, logStartOffset: firstKept > this.#logStartOffset ? firstKept : this.#logStartOffset };
+    });
+  }
+
+  /**
+   * ListOffsets by timestamp: the first offset at or after the log start whose
+   * record timestamp is ≥ `timestamp`, with that timestamp; null when there is
+   * none. Committed data only. (The special timestamps -1/-2/-3 are the
+   * broker's to map onto `highWatermark`, `logStartOffset`, {@link maxTimestampOffset}.)
+   */
+  async offsetForTimestamp(timestamp: bigint): Promise<TimestampOffset | null> {
+    this.#checkReadable();
+    return findOffsetForTimestamp([...this.#segments], (s) => this.#reader.loadBatches(s), timestamp, this.#logStartOffset);
+  }
+
+  /** ListOffsets MAX_TIMESTAMP: the (first) record with the largest timestamp, or null for an empty log. */
+  async maxTimestampOffset(): Promise<TimestampOffset | null> {
+    this.#checkReadable();
+    return findMaxTimestampOffset([...this.#segments], (s) => this.#reader.loadBatches(s), this.#logStartOffset);
+  }
+
+  // ---- flushing ----
+
+  #armAgeTimer(): void {
+    this.#clearAgeTimer();
+    this.#ageTimer = setTimeout(() => {
+      this.#ageTimer = null;
+      this.#requestFlush();
+    }, this.#options.flushAgeMs);
+  }
+
+  #clearAgeTimer(): void {
+    if (this.#ageTimer !== null) clearTimeout(this.#ageTimer);
+    this.#ageTimer = null;
+  }
+
+  #requestFlush(): void {
+    if (this.#buffer === null) return;
+    if (this.#inflight !== null) {
+      this.#flushRequested = true;
+      return;
+    }
+    this.#startFlush(this.#buffer);
+  }
+
+  #startFlush(buffer: WriteBuffer): void {
+    this.#buffer = null;
+    this.#inflight = buffer;
+    this.#flushRequested = false;
+    this.#clearAgeTimer();
+    void this.#runFlush(buffer);
+  }
+
+  async #runFlush(buffer: WriteBuffer): Promise<void> {
+    let built;
+    try {
+      built = buildSegment(buffer, this.#options.now(), this.#options.indexInterval);
+      const segmentKey = segmentObjectKey(this.keyPrefix, buffer.baseOffset);
+      const indexKey = indexObjectKey(this.keyPrefix, buffer.baseOffset);
+      await writeSegmentObjects(this.#store, this.#committer, this.#options.logger, {
+        topic: this.topic,
+        partition: this.partition,
+        committedNextOffset: buffer.baseOffset,
+        objects: [
+          { key: segmentKey, body: built.segmentBytes },
+          { key: indexKey, body: built.indexBytes },
+        ],
+      });
+      await this.#metadata.run(() =>
+        this.#committer.commitSegment({
+          topic: this.topic,
+          partition: this.partition,
+          ...built!.info,
+          nextOffset: buffer.nextOffset,
+          segmentKey,
+          indexKey,
+        }),
+      );
+      this.#segments.push({ info: built.info, key: segmentKey, indexKey });
+      this.#options.cache.set(segmentKey, built.cachedSegment);
+      this.#options.cache.set(indexKey, built.cachedIndex);
+    } catch (err) {
+      this.#flushFailed(buffer, err);
+      return;
+    }
+    this.#inflight = null;
+    this.#highWatermark = buffer.nextOffset;
+    buffer.resolve();
+    this.#waiters.notify(this.#highWatermark);
+    this.#afterFlush();
+  }
+
+  #afterFlush(): void {
+    const buffer = this.#buffer;
+    if (buffer === null) return;
+    const due =
+      this.#flushRequested ||
+      this.#state !== "open" ||
+      buffer.bytes >= this.#options.flushBytes ||
+      this.#options.now() - buffer.firstAppendAtMs >= this.#options.flushAgeMs;
+    if (due) this.#startFlush(buffer);
+  }
+
+  #flushFailed(failed: WriteBuffer, err: unknown): void {
+    const fenced = isStorageError(err, "FENCED");
+    const behind = this.#buffer;
+    this.#inflight = null;
+    this.#buffer = null;
+    this.#flushRequested = false;
+    this.#clearAgeTimer();
+    this.#logEndOffset = this.#highWatermark;
+    const range = `${failed.baseOffset}..${failed.nextOffset - 1n}`;
+    const error = fenced
+      ? (err as StorageError)
+      : new StorageError("FLUSH_FAILED", `flush of ${this.topic}-${this.partition} offsets ${range} failed: ${(err as Error | null)?.message ?? String(err)}`, {
+          cause: err,
+        });
+    this.#options.logger.warn(
+      { err, topic: this.topic, partition: this.partition, offsets: range, fenced },
+      "segment flush failed; its appends and any buffered behind it are rejected and their offsets reused",
+    );
+    failed.reject(error);
+    behind?.reject(
+      fenced
+        ? error
+        : new StorageError("FLUSH_FAILED", `appends of ${this.topic}-${this.partition} after offset ${range} were dropped: an earlier flush failed`, {
+            cause: err,
+          }),
+    );
+    if (fenced) {
+      this.#fencedBy = error;
+      if (this.#state === "open") this.#state = "fenced";
+    }
+  }
+
+  async #close(): Promise<void> {
+    if (this.#state === "open") this.#state = "closing";
+    try {
+      await this.flush();
+    } finally {
+      this.#clearAgeTimer();
+      this.#state = "closed";
+      this.#waiters.closeAll();
+    }
+  }
+
+  // ---- log start ----
+
+  async #truncate(plan: () => { count: number; logStartOffset: bigint }): Promise<LogTruncation> {
+    const removed = await this.#metadata.run(async () => {
+      const { count, logStartOffset } = plan();
+      if (count === 0 && logStartOffset === this.#logStartOffset) return [];
+      const removing = this.#segments.slice(0, count);
+      await this.#committer.commitLogStart?.({
+        topic: this.topic,
+        partition: this.partition,
+        logStartOffset,
+        removedSegments: removing.map((s) => ({ ...s.info })),
+      });
+      this.#segments.splice(0, count);
+      if (logStartOffset > this.#logStartOffset) this.#logStartOffset = logStartOffset;
+      for (const segment of removing) {
+        this.#options.cache.delete(segment.key);
+        this.#options.cache.delete(segment.indexKey);
+      }
+      return removing;
+    });
+    const undeletedKeys: string[] = [];
+    for (const segment of removed) {
+      for (const key of [segment.key, segment.indexKey]) {
+        try {
+          await this.#store.delete(key);
+        } catch (err) {
+          undeletedKeys.push(key);
+          this.#options.logger.warn({ err, key }, "could not delete an object of a removed segment; it is garbage now");
+        }
+      }
+    }
+    return { logStartOffset: this.#logStartOffset, deletedSegments: removed.map((s) => ({ ...s.info })), undeletedKeys };
+  }
+
+  // ---- helpers ----
+
+  #segmentInfos(): SegmentInfo[] {
+    return this.#segments.map((s) => s.info);
+  }
+
+  /** The first segment whose last offset is ≥ `offset`. */
+  #findSegment(offset: bigint): CommittedSegment | null {
+    let lo = 0;
+    let hi = this.#segments.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#segments[mid]!.info.lastOffset < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.#segments[lo] ?? null;
+  }
+
+  #checkWritable(): void {
+    if (this.#state === "fenced") {
+      throw new StorageError("FENCED", `${this.topic}-${this.partition} is fenced: ${this.#fencedBy?.message ?? "another writer owns it"}`, {
+        cause: this.#fencedBy,
+      });
+    }
+    if (this.#state !== "open") throw new StorageError("CLOSED", `partition log ${this.topic}-${this.partition} is closed`);
+  }
+
+  #checkReadable(): void {
+    if (this.#state === "closed") throw new StorageError("CLOSED", `partition log ${this.topic}-${this.partition} is closed`);
+  }
+
+  #outOfRange(offset: bigint): StorageError {
+    return new StorageError(
+      "OFFSET_OUT_OF_RANGE",
+      `offset ${offset} is outside ${this.topic}-${this.partition}'s log [${this.#logStartOffset}, ${this.#logEndOffset}]`,
+    );
+  }
+}
+
+interface RestoredState {
+  keyPrefix: string;
+  options: ResolvedPartitionLogOptions;
+  segments: CommittedSegment[];
+  logStartOffset: bigint;
+  nextOffset: bigint;
+}
+
+/** Checks what metadata says (sorted, non-overlapping segments; start ≤ end) and derives the defaults. */
+function restoreState(config: OpenPartitionLogConfig): RestoredState {
+  const keyPrefix = partitionKeyPrefix(config);
+  const options = resolvePartitionLogOptions(config);
+  const invalid = (why: string): StorageError =>
+    new StorageError("INVALID_ARGUMENT", `cannot open ${config.topic}-${config.partition}: ${why}`);
+  const segments: CommittedSegment[] = [];
+  let previous: SegmentInfo | null = null;
+  for (const info of config.segments ?? []) {
+    if (info.baseOffset < 0n || info.lastOffset < info.baseOffset) throw invalid(`segment ${info.baseOffset}..${info.lastOffset} is empty or negative`);
+    if (previous !== null && info.baseOffset <= previous.lastOffset) {
+      throw invalid(`segment ${info.baseOffset}..${info.lastOffset} overlaps or precedes ${previous.baseOffset}..${previous.lastOffset}`);
+    }
+    if (!Number.isSafeInteger(info.sizeBytes) || info.sizeBytes < SEGMENT_HEADER_SIZE + SEGMENT_FOOTER_SIZE) {
+      throw invalid(`segment ${info.baseOffset} has an impossible size ${info.sizeBytes}`);
+    }
+    segments.push({ info: { ...info }, key: segmentObjectKey(keyPrefix, info.baseOffset), indexKey: indexObjectKey(keyPrefix, info.baseOffset) });
+    previous = info;
+  }
+  const afterLast = previous === null ? null : previous.lastOffset + 1n;
+  const nextOffset = config.nextOffset ?? afterLast ?? config.logStartOffset ?? 0n;
+  if (afterLast !== null && nextOffset < afterLast) throw invalid(`nextOffset ${nextOffset} is inside the last segment (which ends at ${afterLast - 1n})`);
+  const logStartOffset = config.logStartOffset ?? segments[0]?.info.baseOffset ?? nextOffset;
+  if (logStartOffset < 0n || logStartOffset > nextOffset) throw invalid(`logStartOffset ${logStartOffset} is not in [0, ${nextOffset}]`);
+  return { keyPrefix, options, segments, logStartOffset, nextOffset };
+}
