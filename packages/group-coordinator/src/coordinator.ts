@@ -108,6 +108,8 @@ export function createGroupCoordinator(options: GroupCoordinatorOptions): GroupC
       if (rt.status === "closed") return;
       rt.status = "closed";
       for (const group of rt.groups.values()) {
+        // Dead: store writes still in flight find nothing left to do when they complete.
+        group.transitionTo("Dead");
         rt.timers.cancelAll(group);
         for (const member of group.members.values()) {
           resolveJoin(member, (v) => joinError(v, member.memberId, ErrorCode.NOT_COORDINATOR));

@@ -36,6 +36,8 @@ export class ClassicGroup {
   stored = false;
   /** Serializes this group's store writes, so they land in the order they were made. */
   saveChain: Promise<unknown> = Promise.resolve();
+  /** Store writes of this group not settled yet. */
+  writesInFlight = 0;
   joinTimer: TimerHandle | undefined = undefined;
   syncTimer: TimerHandle | undefined = undefined;
   readonly pendingMemberTimers = new Map<string, TimerHandle>();

@@ -2,35 +2,14 @@ import { ErrorCode } from "@kafscale/protocol";
 import type { JoinGroupRequest, JoinGroupResponse } from "@kafscale/protocol";
 import type { RequestContext } from "./context.js";
 import type { ClassicGroup } from "./group.js";
+import { answer, park } from "./join-params.js";
+import type { JoinParams } from "./join-params.js";
 import { GroupMember } from "./member.js";
-import type { JoinWaiter, MemberProtocol } from "./member.js";
-import { removeMemberAndUpdateGroup, replaceStaticMember, validateCurrentMember } from "./membership.js";
-import { maybePrepareRebalance, prepareRebalance, tryCompleteJoin } from "./rebalance.js";
+import { forgetIfUnused, removeMemberAndUpdateGroup, validateCurrentMember } from "./membership.js";
+import { maybePrepareRebalance, tryCompleteJoin } from "./rebalance.js";
 import { joinError, joinSuccess, resolveJoin } from "./responses.js";
 import type { CoordinatorRuntime } from "./runtime.js";
-
-/** A JoinGroup request, normalized across versions. */
-interface JoinParams {
-  readonly apiVersion: number;
-  readonly memberId: string;
-  readonly groupInstanceId: string | null;
-  readonly clientId: string;
-  readonly clientHost: string;
-  readonly sessionTimeoutMs: number;
-  readonly rebalanceTimeoutMs: number;
-  readonly protocolType: string;
-  readonly protocols: readonly MemberProtocol[];
-}
-
-const answer = (response: JoinGroupResponse): Promise<JoinGroupResponse> => Promise.resolve(response);
-
-function park(apiVersion: number): { promise: Promise<JoinGroupResponse>; waiter: JoinWaiter } {
-  let resolve: (response: JoinGroupResponse) => void = () => {};
-  const promise = new Promise<JoinGroupResponse>((r) => {
-    resolve = r;
-  });
-  return { promise, waiter: { apiVersion, resolve } };
-}
+import { updateStaticMemberAndRebalance } from "./static-join.js";
 
 /**
  * JoinGroup (Kafka's handleJoinGroup). The answer waits until the join phase ends, except for
@@ -51,13 +30,14 @@ export function handleJoinGroup(rt: CoordinatorRuntime, req: JoinGroupRequest, c
     apiVersion: v,
     memberId: req.memberId,
     groupInstanceId: v >= 5 ? (req.groupInstanceId ?? null) : null,
-    clientId: ctx.clientId,
+    clientId: ctx.clientId ?? "",
     clientHost: ctx.clientHost,
     sessionTimeoutMs,
     // v0 has no rebalance timeout: the session timeout serves as one.
     rebalanceTimeoutMs: v >= 1 && requested !== undefined && requested > 0 ? requested : sessionTimeoutMs,
     protocolType: req.protocolType,
-    protocols: req.protocols.map((proto) => ({ name: proto.name, metadata: proto.metadata })),
+    // Copies: decoded byte fields are views of the request frame, which must not be retained.
+    protocols: req.protocols.map((proto) => ({ name: proto.name, metadata: proto.metadata.slice() })),
   };
   const isUnknownMember = p.memberId === "";
   let group = rt.groups.get(req.groupId);
@@ -72,6 +52,7 @@ export function handleJoinGroup(rt: CoordinatorRuntime, req: JoinGroupRequest, c
   }
   const response = isUnknownMember ? joinNewMember(rt, group, p) : joinCurrentMember(rt, group, p);
   if (group.is("PreparingRebalance")) tryCompleteJoin(rt, group);
+  forgetIfUnused(rt, group);
   return response;
 }
 
@@ -185,96 +166,4 @@ function updateMemberAndRebalance(
   member.joinWaiter = waiter;
   maybePrepareRebalance(rt, group, reason);
   return promise;
-}
-
-/**
- * A static member rejoined with no member id: it takes over the old member's place under a new
- * id, and the old id is fenced. In a Stable group whose selected protocol stays the same there
- * is no rebalance: the group is stored and the member gets the current generation.
- */
-function updateStaticMemberAndRebalance(
-  rt: CoordinatorRuntime,
-  group: ClassicGroup,
-  groupInstanceId: string,
-  oldMemberId: string,
-  newMemberId: string,
-  p: JoinParams,
-): Promise<JoinGroupResponse> {
-  const currentLeader = group.leaderId ?? "";
-  const member = replaceStaticMember(group, groupInstanceId, oldMemberId, newMemberId);
-  rt.timers.resetSession(group, member);
-  const previous = {
-    protocols: member.protocols,
-    rebalanceTimeoutMs: member.rebalanceTimeoutMs,
-    sessionTimeoutMs: member.sessionTimeoutMs,
-    clientId: member.clientId,
-    clientHost: member.clientHost,
-  };
-  const { promise, waiter } = park(p.apiVersion);
-  group.updateMember(member, p.protocols, p.rebalanceTimeoutMs, p.sessionTimeoutMs);
-  member.clientId = p.clientId;
-  member.clientHost = p.clientHost;
-  member.joinWaiter = waiter;
-  const reason = `static member ${groupInstanceId} rejoined as ${newMemberId}`;
-  switch (group.state) {
-    case "Stable":
-      if (group.selectProtocol() === group.protocolName) {
-        void storeReplacement(rt, group, member, waiter, currentLeader, () => {
-          group.updateMember(member, previous.protocols, previous.rebalanceTimeoutMs, previous.sessionTimeoutMs);
-          member.clientId = previous.clientId;
-          member.clientHost = previous.clientHost;
-          group.replaceStaticMember(groupInstanceId, newMemberId, oldMemberId);
-          rt.timers.resetSession(group, member);
-        });
-      } else {
-        maybePrepareRebalance(rt, group, `${reason} with a change of protocol`);
-      }
-      break;
-    case "CompletingRebalance":
-      // The leader may be assigning to the old member id: start over.
-      prepareRebalance(rt, group, reason);
-      break;
-    case "PreparingRebalance":
-      break;
-    case "Empty":
-    case "Dead":
-      resolveJoin(member, (v) => joinError(v, "", ErrorCode.UNKNOWN_MEMBER_ID));
-      break;
-  }
-  return promise;
-}
-
-async function storeReplacement(
-  rt: CoordinatorRuntime,
-  group: ClassicGroup,
-  member: GroupMember,
-  waiter: JoinWaiter,
-  currentLeader: string,
-  revert: () => void,
-): Promise<void> {
-  const code = await rt.persist(group);
-  // Answered meanwhile (a rebalance began, or this instance was replaced again).
-  if (member.joinWaiter !== waiter) return;
-  member.joinWaiter = null;
-  const v = waiter.apiVersion;
-  if (code !== ErrorCode.NONE) {
-    if (group.members.get(member.memberId) === member) revert();
-    waiter.resolve({
-      ...joinError(v, "", code),
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName ?? (v >= 7 ? null : ""),
-      leader: currentLeader,
-    });
-    return;
-  }
-  if (v >= 9) {
-    // v9+: a static leader learns it leads but keeps the current assignment (SkipAssignment).
-    const isLeader = group.isLeader(member.memberId);
-    waiter.resolve(joinSuccess(v, group, member, { withMembers: isLeader, skipAssignment: isLeader }));
-  } else {
-    // Before v9 the old leader id is returned, so the member does not run an assignment that a
-    // Stable group would ignore.
-    waiter.resolve(joinSuccess(v, group, member, { withMembers: false, leaderId: currentLeader }));
-  }
 }

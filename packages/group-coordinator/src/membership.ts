@@ -56,6 +56,18 @@ export function removePendingMember(rt: CoordinatorRuntime, group: ClassicGroup,
   group.remove(memberId);
   rt.timers.cancelPending(group, memberId);
   if (group.is("PreparingRebalance")) tryCompleteJoin(rt, group);
+  forgetIfUnused(rt, group);
+}
+
+/**
+ * Drops a group that exists only in memory and holds nothing: created by a JoinGroup that was
+ * refused or whose MEMBER_ID_REQUIRED id was never used. Stored groups stay until deleted.
+ */
+export function forgetIfUnused(rt: CoordinatorRuntime, group: ClassicGroup): void {
+  const unused = group.size === 0 && group.pendingMembers.size === 0 && group.writesInFlight === 0;
+  if (group.is("Empty") && !group.stored && unused) {
+    if (rt.groups.get(group.groupId) === group) rt.groups.delete(group.groupId);
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import type { OffsetCommitRequest, OffsetCommitResponse } from "@kafscale/protoc
 import type { RequestContext } from "./context.js";
 import type { ClassicGroup } from "./group.js";
 import type { StoredOffset } from "./group-store.js";
-import { validateCurrentMember } from "./membership.js";
+import { forgetIfUnused, validateCurrentMember } from "./membership.js";
 import { partitionCodes } from "./partition-check.js";
 import type { CoordinatorRuntime } from "./runtime.js";
 
@@ -68,7 +68,10 @@ export async function handleOffsetCommit(
       accepted.push([i, j]);
     }),
   );
-  if (entries.size === 0) return respond();
+  if (entries.size === 0) {
+    forgetIfUnused(rt, group);
+    return respond();
+  }
 
   // A group created by a simple commit gets a record, so that it lists and loads like Kafka's.
   let code = group.stored ? ErrorCode.NONE : await rt.persist(group);
@@ -80,6 +83,7 @@ export async function handleOffsetCommit(
     }
   }
   if (code !== ErrorCode.NONE) {
+    forgetIfUnused(rt, group);
     for (const [i, j] of accepted) {
       const row = codes[i];
       if (row !== undefined) row[j] = code;

@@ -95,6 +95,7 @@ export function completeJoin(rt: CoordinatorRuntime, group: ClassicGroup): void 
   group.initNextGeneration();
   if (group.is("Empty")) {
     rt.log.info({ groupId: group.groupId, generationId: group.generationId }, "group is now empty");
+    // Nobody waits for this write; a failure is logged by persist.
     void rt.persist(group);
     return;
   }

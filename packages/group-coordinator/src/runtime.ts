@@ -71,9 +71,17 @@ export class CoordinatorRuntime {
 
   /** Runs a store write of the group after the group's earlier writes have settled. */
   enqueue<T>(group: ClassicGroup, write: () => Promise<T>): Promise<T> {
-    const result = group.saveChain.then(write);
+    group.writesInFlight += 1;
+    const result = group.saveChain.then(write).finally(() => {
+      group.writesInFlight -= 1;
+    });
     group.saveChain = result.catch(() => undefined);
     return result;
+  }
+
+  /** Runs async follow-up work nobody awaits; a failure (a coordinator bug) is logged, not left unhandled. */
+  background(groupId: string, work: Promise<void>): void {
+    work.catch((err: unknown) => this.log.warn({ err, groupId }, "group coordinator background work failed"));
   }
 
   /** Logs a store failure and maps it to a Kafka error code. */

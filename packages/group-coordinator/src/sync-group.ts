@@ -47,7 +47,7 @@ export function handleSyncGroup(rt: CoordinatorRuntime, req: SyncGroupRequest, c
         member.syncWaiter = { resolve };
       });
       removePendingSyncMember(rt, group, member.memberId);
-      if (group.isLeader(member.memberId)) void storeAssignment(rt, group, req.assignments);
+      if (group.isLeader(member.memberId)) rt.background(group.groupId, storeAssignment(rt, group, req.assignments));
       return promise;
     }
   }
@@ -78,7 +78,8 @@ async function storeAssignment(
 ): Promise<void> {
   const generationId = group.generationId;
   const byMember = new Map<string, Uint8Array>();
-  for (const a of given) byMember.set(a.memberId, a.assignment);
+  // Copies: decoded byte fields are views of the request frame, which must not be retained.
+  for (const a of given) byMember.set(a.memberId, a.assignment.slice());
   const assignments = new Map<string, Uint8Array>();
   for (const memberId of group.members.keys()) assignments.set(memberId, byMember.get(memberId) ?? NO_BYTES);
   const code = await rt.persist(group, assignments);

@@ -62,19 +62,23 @@ export {
   type PartitionLocation,
 } from "./segment/object-keys.js";
 
-export {
-  PartitionLog,
-  type AppendResult,
-  type LogTruncation,
-  type OpenPartitionLogConfig,
-} from "./partition-log/partition-log.js";
+export { PartitionLog } from "./partition-log/partition-log.js";
 export {
   DEFAULT_FLUSH_AGE_MS,
   DEFAULT_FLUSH_BYTES,
   DEFAULT_INDEX_INTERVAL,
   type PartitionLogOptions,
 } from "./partition-log/options.js";
-export type { LogCommitter, LogStartCommit, OrphanCheck, SegmentCommit, SegmentInfo } from "./partition-log/types.js";
+export type {
+  AppendResult,
+  LogCommitter,
+  LogStartCommit,
+  LogTruncation,
+  OpenPartitionLogConfig,
+  OrphanCheck,
+  SegmentCommit,
+  SegmentInfo,
+} from "./partition-log/types.js";
 export {
   createSegmentCache,
   type CachedIndex,

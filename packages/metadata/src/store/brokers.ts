@@ -13,8 +13,9 @@ export interface BrokerRegistrationHandle {
   /** Revision of the registration's write. */
   readonly revision: Revision;
   /**
-   * False once the lease was found expired (for example after the process stalled longer than
-   * the TTL): the registration is gone, and `onLost` was called. Register again to come back.
+   * False once a keepalive found the lease expired (for example after the process stalled longer
+   * than the TTL) or the store closed: the registration is gone, and `onLost` was called.
+   * Register again to come back. Other keepalive errors are logged and retried.
    */
   readonly alive: boolean;
   /** Stops the keepalives and revokes the lease, which deletes the registration. */
@@ -25,7 +26,7 @@ export interface BrokerRegistrationHandle {
 export interface RegisterBrokerOptions {
   /** How often to renew the lease (default: a third of the TTL). */
   readonly keepAliveIntervalMs?: number;
-  /** Called once when the lease turns out to have expired. */
+  /** Called once when the lease turns out to have expired (or the store to be closed). */
   readonly onLost?: (err: unknown) => void;
 }
 
@@ -60,7 +61,7 @@ export async function registerBroker(
   let timer: unknown;
   const lost = (err: unknown) => {
     alive = false;
-    ctx.logger.warn({ err, brokerId: registration.brokerId, leaseId }, "broker registration lost: its lease expired");
+    ctx.logger.warn({ err, brokerId: registration.brokerId, leaseId }, "broker registration lost: its lease expired or the store is gone");
     options.onLost?.(err);
   };
   const tick = () => {
@@ -69,7 +70,8 @@ export async function registerBroker(
       () => schedule(),
       (err: unknown) => {
         if (stopped) return;
-        if (isMetadataError(err, "LEASE_NOT_FOUND")) return lost(err);
+        // The lease is gone, or the store is (closed or failed): the registration cannot come back by itself.
+        if (isMetadataError(err, "LEASE_NOT_FOUND") || isMetadataError(err, "CLOSED") || isMetadataError(err, "IO_ERROR")) return lost(err);
         ctx.logger.warn({ err, brokerId: registration.brokerId, leaseId }, "broker lease keepalive failed; retrying");
         schedule();
       },

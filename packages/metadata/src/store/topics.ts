@@ -21,8 +21,10 @@ export function initialPartitionState(topic: string, partition: number): Partiti
   return create(PartitionStateSchema, { topic, partition, leaderBroker: -1, leaderEpoch: 0, logStartOffset: 0n, logEndOffset: 0n, highWatermark: 0n });
 }
 
-function partitionPuts(ctx: StoreContext, topic: string, from: number, to: number): TxnOp[] {
-  const ops: TxnOp[] = [];
+type PutOp = Extract<TxnOp, { type: "put" }>;
+
+function partitionPuts(ctx: StoreContext, topic: string, from: number, to: number): PutOp[] {
+  const ops: PutOp[] = [];
   for (let p = from; p < to; p++) {
     ops.push({ type: "put", key: ctx.keys.partition(topic, p), value: encodeValue(PartitionStateSchema, initialPartitionState(topic, p)) });
   }
@@ -56,7 +58,8 @@ export async function listTopics(ctx: StoreContext): Promise<Array<Versioned<Top
   for (const kv of await ctx.kv.range(ctx.keys.topicsPrefix)) {
     if (ctx.keys.parseTopicConfigKey(kv.key) !== undefined) out.push({ value: decodeValue(TopicConfigSchema, kv.key, kv.value), revision: kv.modRevision });
   }
-  return out;
+  // Key order is not name order ("a-b/config" < "a/config"): sort by name.
+  return out.sort((a, b) => (a.value.name < b.value.name ? -1 : a.value.name > b.value.name ? 1 : 0));
 }
 
 async function requireTopic(ctx: StoreContext, name: string): Promise<Versioned<TopicConfig>> {
@@ -121,7 +124,7 @@ export async function addPartitions(ctx: StoreContext, name: string, partitions:
   config.partitions = partitions;
   const newPartitions = partitionPuts(ctx, name, from, partitions);
   const result = await ctx.kv.txn({
-    compare: [{ key, modRevision: expected }, ...newPartitions.map((op) => ({ key: (op as { key: string }).key, modRevision: 0 }))],
+    compare: [{ key, modRevision: expected }, ...newPartitions.map((op) => ({ key: op.key, modRevision: 0 }))],
     success: [{ type: "put", key, value: encodeValue(TopicConfigSchema, config) }, ...newPartitions],
   });
   if (!result.succeeded) {

@@ -1,4 +1,7 @@
-/** A promise with its resolve/reject, marked handled so that nobody awaiting it (acks=0) is not an unhandled rejection. */
+/**
+ * A promise with its resolve/reject. It is marked handled, so a rejection that
+ * nobody awaits (an acks=0 produce) is not an unhandled rejection.
+ */
 export interface Deferred {
   promise: Promise<void>;
   resolve(): void;

@@ -8,8 +8,8 @@ export class HighWatermarkWaiters {
   readonly #waiters = new Set<Waiter>();
 
   /**
-   * Resolves `true` once `currentHighWatermark()` is above `offset`, `false`
-   * when `signal` aborts or {@link closeAll} runs first.
+   * Resolves `true` once the high watermark (now `highWatermark`) is above
+   * `offset`, `false` when `signal` aborts or {@link closeAll} runs first.
    */
   wait(offset: bigint, highWatermark: bigint, signal?: AbortSignal): Promise<boolean> {
     if (offset < highWatermark) return Promise.resolve(true);

@@ -1,65 +1,20 @@
 import { setBaseOffset, setPartitionLeaderEpoch } from "@kafscale/protocol/records";
 import { isStorageError, StorageError } from "../errors.js";
 import type { ObjectStore } from "../object-store/object-store.js";
-import { indexObjectKey, partitionKeyPrefix, segmentObjectKey } from "../segment/object-keys.js";
-import { SEGMENT_FOOTER_SIZE, SEGMENT_HEADER_SIZE } from "../segment/segment-format.js";
+import { indexObjectKey, segmentObjectKey } from "../segment/object-keys.js";
 import { buildSegment } from "./build-segment.js";
+import { deleteSegmentObjects } from "./delete-segment-objects.js";
 import { HighWatermarkWaiters } from "./high-watermark-waiters.js";
-import { resolvePartitionLogOptions, type PartitionLogOptions, type ResolvedPartitionLogOptions } from "./options.js";
+import type { ResolvedPartitionLogOptions } from "./options.js";
+import { restoreState, type RestoredState } from "./restore-state.js";
 import { countRetentionDeletions, countSegmentsBelow, type RetentionPolicy } from "./retention.js";
 import { SegmentReader, type CommittedSegment } from "./segment-reader.js";
 import { SerialQueue } from "./serial-queue.js";
 import { findMaxTimestampOffset, findOffsetForTimestamp, type TimestampOffset } from "./timestamp-lookup.js";
-import type { LogCommitter, SegmentInfo } from "./types.js";
+import type { AppendResult, LogCommitter, LogTruncation, OpenPartitionLogConfig, SegmentInfo } from "./types.js";
 import { validateProducedRecords } from "./validate-batches.js";
 import { WriteBuffer } from "./write-buffer.js";
 import { writeSegmentObjects } from "./write-segment-objects.js";
-
-/** Where a partition log lives and what the metadata store says about it. */
-export interface OpenPartitionLogConfig extends PartitionLogOptions {
-  store: ObjectStore;
-  committer: LogCommitter;
-  topic: string;
-  partition: number;
-  /** Key namespace; default "default". Keys are `{namespace}/{topic}/{partition}/segment-….kfs`. */
-  namespace?: string;
-  /** Committed segments from metadata, oldest first. Default none. */
-  segments?: readonly SegmentInfo[];
-  /** Default: the first segment's base offset, or `nextOffset`. */
-  logStartOffset?: bigint;
-  /** Committed end offset (next offset to assign). Default: after the last segment, or 0. */
-  nextOffset?: bigint;
-}
-
-/** What {@link PartitionLog.append} assigned. */
-export interface AppendResult {
-  /** Offset of the first record appended. */
-  baseOffset: bigint;
-  /** Offset of the last record appended. */
-  lastOffset: bigint;
-  /**
-   * Clock time the offsets were assigned, unix ms. A broker reports it as the
-   * produce response's `log_append_time_ms` only for LogAppendTime topics (-1 otherwise).
-   */
-  logAppendTimeMs: number;
-  /**
-   * Resolves once the flush holding these batches is durable (objects written
-   * and committed); only then may a produce with acks≠0 be acknowledged.
-   * Rejects (`FLUSH_FAILED`, `FENCED`) when they were not stored: their
-   * offsets are then reused. Ignoring it (acks=0) is safe: it is never an
-   * unhandled rejection.
-   */
-  durable: Promise<void>;
-}
-
-/** What DeleteRecords or retention removed; persist it if the committer has no `commitLogStart`. */
-export interface LogTruncation {
-  logStartOffset: bigint;
-  /** Whole segments removed from the log, oldest first. */
-  deletedSegments: SegmentInfo[];
-  /** Objects of those segments whose deletion failed (garbage now: no metadata refers to them). */
-  undeletedKeys: string[];
-}
 
 type LogState = "open" | "closing" | "closed" | "fenced";
 
@@ -460,17 +415,7 @@ export class PartitionLog {
       }
       return removing;
     });
-    const undeletedKeys: string[] = [];
-    for (const segment of removed) {
-      for (const key of [segment.key, segment.indexKey]) {
-        try {
-          await this.#store.delete(key);
-        } catch (err) {
-          undeletedKeys.push(key);
-          this.#options.logger.warn({ err, key }, "could not delete an object of a removed segment; it is garbage now");
-        }
-      }
-    }
+    const undeletedKeys = await deleteSegmentObjects(this.#store, removed, this.#options.logger);
     return { logStartOffset: this.#logStartOffset, deletedSegments: removed.map((s) => ({ ...s.info })), undeletedKeys };
   }
 
@@ -511,39 +456,4 @@ export class PartitionLog {
       `offset ${offset} is outside ${this.topic}-${this.partition}'s log [${this.#logStartOffset}, ${this.#logEndOffset}]`,
     );
   }
-}
-
-interface RestoredState {
-  keyPrefix: string;
-  options: ResolvedPartitionLogOptions;
-  segments: CommittedSegment[];
-  logStartOffset: bigint;
-  nextOffset: bigint;
-}
-
-/** Checks what metadata says (sorted, non-overlapping segments; start ≤ end) and derives the defaults. */
-function restoreState(config: OpenPartitionLogConfig): RestoredState {
-  const keyPrefix = partitionKeyPrefix(config);
-  const options = resolvePartitionLogOptions(config);
-  const invalid = (why: string): StorageError =>
-    new StorageError("INVALID_ARGUMENT", `cannot open ${config.topic}-${config.partition}: ${why}`);
-  const segments: CommittedSegment[] = [];
-  let previous: SegmentInfo | null = null;
-  for (const info of config.segments ?? []) {
-    if (info.baseOffset < 0n || info.lastOffset < info.baseOffset) throw invalid(`segment ${info.baseOffset}..${info.lastOffset} is empty or negative`);
-    if (previous !== null && info.baseOffset <= previous.lastOffset) {
-      throw invalid(`segment ${info.baseOffset}..${info.lastOffset} overlaps or precedes ${previous.baseOffset}..${previous.lastOffset}`);
-    }
-    if (!Number.isSafeInteger(info.sizeBytes) || info.sizeBytes < SEGMENT_HEADER_SIZE + SEGMENT_FOOTER_SIZE) {
-      throw invalid(`segment ${info.baseOffset} has an impossible size ${info.sizeBytes}`);
-    }
-    segments.push({ info: { ...info }, key: segmentObjectKey(keyPrefix, info.baseOffset), indexKey: indexObjectKey(keyPrefix, info.baseOffset) });
-    previous = info;
-  }
-  const afterLast = previous === null ? null : previous.lastOffset + 1n;
-  const nextOffset = config.nextOffset ?? afterLast ?? config.logStartOffset ?? 0n;
-  if (afterLast !== null && nextOffset < afterLast) throw invalid(`nextOffset ${nextOffset} is inside the last segment (which ends at ${afterLast - 1n})`);
-  const logStartOffset = config.logStartOffset ?? segments[0]?.info.baseOffset ?? nextOffset;
-  if (logStartOffset < 0n || logStartOffset > nextOffset) throw invalid(`logStartOffset ${logStartOffset} is not in [0, ${nextOffset}]`);
-  return { keyPrefix, options, segments, logStartOffset, nextOffset };
 }

@@ -53,12 +53,25 @@ export async function findMaxTimestampOffset(
     if (best !== null && whole && segment.info.maxTimestampMs !== undefined && BigInt(segment.info.maxTimestampMs) <= best.timestamp) continue;
     for (const batch of await load(segment)) {
       if (batch.lastOffset < logStartOffset) continue;
-      if (best === null || batch.maxTimestamp > best.timestamp) best = { timestamp: batch.maxTimestamp, batch };
+      // A batch straddling the log start: only its records from the log start on count.
+      const timestamp = batch.baseOffset < logStartOffset ? maxRecordTimestamp(batch, logStartOffset) : batch.maxTimestamp;
+      if (best === null || timestamp > best.timestamp) best = { timestamp, batch };
     }
   }
   if (best === null) return null;
   const { timestamp, batch } = best;
   return firstRecord(batch, logStartOffset, (t) => t === timestamp) ?? { offset: batch.lastOffset, timestamp };
+}
+
+function maxRecordTimestamp(batch: StoredBatch, minOffset: bigint): bigint {
+  const { header, records } = decodeBatch(batch.bytes, { verifyCrc: false });
+  let max: bigint | null = null;
+  for (const record of records) {
+    if (recordOffset(header, record) < minOffset) continue;
+    const timestamp = recordTimestamp(header, record);
+    if (max === null || timestamp > max) max = timestamp;
+  }
+  return max ?? batch.maxTimestamp;
 }
 
 /** Decodes `batch` and returns the first record at or after `minOffset` whose timestamp passes `accept`. */

@@ -1,3 +1,6 @@
+import type { ObjectStore } from "../object-store/object-store.js";
+import type { PartitionLogOptions } from "./options.js";
+
 /**
  * One committed segment of a partition, as the metadata store keeps it
  * (`kafscale.metadata.v1.SegmentInfo`, plus `maxTimestampMs`).
@@ -92,4 +95,50 @@ export interface LogCommitter {
    * Without it the log deletes such orphans unchecked.
    */
   confirmOrphan?(check: OrphanCheck): Promise<void>;
+}
+
+/** Where a partition log lives and what the metadata store says about it. */
+export interface OpenPartitionLogConfig extends PartitionLogOptions {
+  store: ObjectStore;
+  committer: LogCommitter;
+  topic: string;
+  partition: number;
+  /** Key namespace; default "default". Keys are `{namespace}/{topic}/{partition}/segment-….kfs`. */
+  namespace?: string;
+  /** Committed segments from metadata, oldest first. Default none. */
+  segments?: readonly SegmentInfo[];
+  /** Default: the first segment's base offset, or `nextOffset`. */
+  logStartOffset?: bigint;
+  /** Committed end offset (next offset to assign). Default: after the last segment, or 0. */
+  nextOffset?: bigint;
+}
+
+/** What {@link PartitionLog.append} assigned. */
+export interface AppendResult {
+  /** Offset of the first record appended. */
+  baseOffset: bigint;
+  /** Offset of the last record appended. */
+  lastOffset: bigint;
+  /**
+   * Clock time the offsets were assigned, unix ms. A broker reports it as the
+   * produce response's `log_append_time_ms` only for LogAppendTime topics (-1 otherwise).
+   */
+  logAppendTimeMs: number;
+  /**
+   * Resolves once the flush holding these batches is durable (objects written
+   * and committed); only then may a produce with acks≠0 be acknowledged.
+   * Rejects (`FLUSH_FAILED`, `FENCED`) when they were not stored: their
+   * offsets are then reused. Ignoring it (acks=0) is safe: it is never an
+   * unhandled rejection.
+   */
+  durable: Promise<void>;
+}
+
+/** What DeleteRecords or retention removed; persist it if the committer has no `commitLogStart`. */
+export interface LogTruncation {
+  logStartOffset: bigint;
+  /** Whole segments removed from the log, oldest first. */
+  deletedSegments: SegmentInfo[];
+  /** Objects of those segments whose deletion failed (garbage now: no metadata refers to them). */
+  undeletedKeys: string[];
 }

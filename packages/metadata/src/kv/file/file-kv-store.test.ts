@@ -38,7 +38,7 @@ runKvStoreContract("file:// (manual clock, 2 KiB snapshot threshold)", async () 
       await rm(dir, { recursive: true, force: true });
     },
   };
-});
+}, { durable: true });
 
 describe("openFileKvStore()", () => {
   let dir: string;
@@ -60,12 +60,12 @@ describe("openFileKvStore()", () => {
   }
 
   it("creates the directory and an empty log with just its header", async () => {
-    dir = join(dir, "data", "metadata");
-    const store = await open();
-    expect((await stat(logPath())).size).toBe(LOG_HEADER_BYTES);
-    expect((await readdir(dir)).sort()).toEqual(["LOCK", LOG_FILE]);
+    const nested = join(dir, "data", "metadata");
+    const store = await openFileKvStore(nested);
+    expect((await stat(join(nested, LOG_FILE))).size).toBe(LOG_HEADER_BYTES);
+    expect((await readdir(nested)).sort()).toEqual(["LOCK", LOG_FILE]);
     await store.close();
-    expect(await readdir(dir)).toEqual([LOG_FILE]);
+    expect(await readdir(nested)).toEqual([LOG_FILE]);
   });
 
   it.each([

@@ -1,26 +1,22 @@
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, readFile, rm } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { MetadataError } from "../../errors.js";
 import type { MetadataLogger } from "../../logger.js";
 import { silentLogger } from "../../logger.js";
 import { KvEngine } from "../kv-engine.js";
-import type { EmbeddedKvOptions, KvPersistence } from "../kv-engine.js";
+import type { EmbeddedKvOptions } from "../kv-engine.js";
 import type { KvStore } from "../kv-store.js";
 import { KvState } from "../kv-state.js";
 import type { TxnRecord } from "../kv-state.js";
 import { acquireDirLock } from "./dir-lock.js";
-import type { DirLock } from "./dir-lock.js";
+import { LOG_FILE, SNAPSHOT_FILE, SNAPSHOT_TMP_FILE } from "./file-names.js";
 import { hasErrnoCode, syncDir, writeAll } from "./fs-util.js";
-import { encodeBatchRecord, encodeLogHeader, LOG_HEADER_BYTES, scanLog } from "./log-format.js";
-import { decodeSnapshot, encodeSnapshot } from "./snapshot-format.js";
+import { FileLogPersistence } from "./file-log-persistence.js";
+import { encodeLogHeader, LOG_HEADER_BYTES, scanLog } from "./log-format.js";
+import { decodeSnapshot } from "./snapshot-format.js";
 
-/** Write-ahead log file in the data directory. */
-export const LOG_FILE = "metadata.wal";
-/** Snapshot file in the data directory. */
-export const SNAPSHOT_FILE = "metadata.snap";
-/** Snapshot being written; removed on open when a crash left it behind. */
-export const SNAPSHOT_TMP_FILE = "metadata.snap.tmp";
+export { LOG_FILE, SNAPSHOT_FILE, SNAPSHOT_TMP_FILE } from "./file-names.js";
 
 /** Default {@link FileKvStoreOptions.snapshotThresholdBytes}: 16 MiB. */
 export const DEFAULT_SNAPSHOT_THRESHOLD_BYTES = 16 * 1024 * 1024;
@@ -127,67 +123,5 @@ function replay(txns: readonly TxnRecord[], state: KvState, path: string): void 
       );
     }
     state.apply(txn);
-  }
-}
-
-/** Appends batches to the log and snapshots the state when the log grows past the threshold. */
-class FileLogPersistence implements KvPersistence {
-  private snapshotAt: number;
-
-  constructor(
-    private readonly dir: string,
-    private readonly log: FileHandle,
-    private logBytes: number,
-    private readonly threshold: number,
-    private readonly logger: MetadataLogger,
-    private readonly lock: DirLock,
-  ) {
-    this.snapshotAt = LOG_HEADER_BYTES + threshold;
-  }
-
-  async append(records: readonly TxnRecord[]): Promise<void> {
-    const record = encodeBatchRecord(records);
-    await writeAll(this.log, record);
-    await this.log.datasync();
-    this.logBytes += record.length;
-  }
-
-  async afterCommit(state: KvState): Promise<void> {
-    if (this.logBytes < this.snapshotAt) return;
-    let snapshotBytes: number;
-    try {
-      const tmp = join(this.dir, SNAPSHOT_TMP_FILE);
-      const snapshot = encodeSnapshot(state);
-      snapshotBytes = snapshot.length;
-      const fh = await open(tmp, "w");
-      try {
-        await writeAll(fh, snapshot);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, join(this.dir, SNAPSHOT_FILE));
-      await syncDir(this.dir);
-    } catch (err) {
-      // The log still holds everything: keep going, retry after the log has grown as much again.
-      this.snapshotAt = this.logBytes + this.threshold;
-      this.logger.warn({ err, dir: this.dir }, "metadata store: writing a snapshot failed; the log keeps growing");
-      return;
-    }
-    // The snapshot is durable: the log's records are now redundant (replay skips them if this fails midway).
-    await this.log.truncate(LOG_HEADER_BYTES);
-    await this.log.sync();
-    this.logBytes = LOG_HEADER_BYTES;
-    // Let the log grow at least as large as the snapshot before the next one, so a big state is
-    // not rewritten for every few kilobytes of log (write amplification stays below 2x).
-    this.snapshotAt = LOG_HEADER_BYTES + Math.max(this.threshold, snapshotBytes);
-  }
-
-  async close(): Promise<void> {
-    try {
-      await this.log.close();
-    } finally {
-      await this.lock.release();
-    }
   }
 }
