@@ -151,7 +151,7 @@ export class Connection {
       apiKey,
       apiVersion: version,
       correlationId: header.correlationId,
-      clientId: header.clientId,
+      clientId: header.clientId ?? null,
       clientHost: this.clientHost,
       connectionId: this.id,
       log: this.log,

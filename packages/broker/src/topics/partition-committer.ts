@@ -1,0 +1,73 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
+import { SegmentInfoSchema, type MetadataStore, type PartitionState, type SegmentInfo as SegmentRecord } from "@kafscale/metadata";
+import { StorageError, type LogCommitter, type LogStartCommit, type SegmentCommit, type SegmentInfo } from "@kafscale/storage";
+
+/** Converts a stored segment record to the storage package's view of it. */
+export function segmentFromRecord(s: SegmentRecord): SegmentInfo {
+  return {
+    baseOffset: s.baseOffset,
+    lastOffset: s.lastOffset,
+    sizeBytes: Number(s.sizeBytes),
+    messageCount: s.messageCount,
+    createdAtMs: s.createdAt === undefined ? 0 : Number(timestampMs(s.createdAt)),
+    ...(s.maxTimestampMs !== 0n ? { maxTimestampMs: Number(s.maxTimestampMs) } : {}),
+  };
+}
+
+/**
+ * A partition's link to the metadata store: every flushed segment and every move of the log
+ * start offset is a compare-and-swap of the PartitionState on the revision this broker last
+ * wrote, so a write that raced another writer is refused (FENCED) and never acknowledged.
+ */
+export class PartitionCommitter implements LogCommitter {
+  constructor(
+    private readonly metadata: MetadataStore,
+    private state: PartitionState,
+    private revision: number,
+  ) {}
+
+  get current(): PartitionState {
+    return this.state;
+  }
+
+  async commitSegment(info: SegmentCommit): Promise<void> {
+    const segment = create(SegmentInfoSchema, {
+      baseOffset: info.baseOffset,
+      lastOffset: info.lastOffset,
+      sizeBytes: BigInt(info.sizeBytes),
+      messageCount: info.messageCount,
+      createdAt: timestampFromMs(info.createdAtMs),
+      maxTimestampMs: BigInt(info.maxTimestampMs),
+    });
+    await this.write({
+      ...this.state,
+      logEndOffset: info.nextOffset,
+      highWatermark: info.nextOffset,
+      activeSegment: info.segmentKey,
+      segments: [...this.state.segments, segment],
+    });
+  }
+
+  async commitLogStart(info: LogStartCommit): Promise<void> {
+    const removed = new Set(info.removedSegments.map((s) => s.baseOffset));
+    await this.write({
+      ...this.state,
+      logStartOffset: info.logStartOffset,
+      segments: this.state.segments.filter((s) => !removed.has(s.baseOffset)),
+    });
+  }
+
+  private async write(next: PartitionState): Promise<void> {
+    try {
+      this.revision = await this.metadata.putPartitionState(next, this.revision);
+      this.state = next;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === "REVISION_CONFLICT") {
+        throw new StorageError("FENCED", `partition ${next.topic}-${next.partition} was changed by another writer`, { cause: err });
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,306 @@
+import { randomUUID } from "node:crypto";
+import { ErrorCode } from "@kafscale/protocol";
+import type { MetadataStore, TopicConfig } from "@kafscale/metadata";
+import { PartitionLog, type ObjectStore, type SegmentCache } from "@kafscale/storage";
+import type { Logger } from "../logger.js";
+import { PartitionCommitter, segmentFromRecord } from "./partition-committer.js";
+import { topicConfigProblem } from "./topic-configs.js";
+import { topicNameProblem } from "./topic-name.js";
+
+export interface TopicManagerOptions {
+  metadata: MetadataStore;
+  objects: ObjectStore;
+  cache: SegmentCache;
+  namespace: string;
+  nodeId: number;
+  flushBytes: number;
+  flushAgeMs: number;
+  autoCreateTopics: boolean;
+  defaultPartitions: number;
+  /** Defaults of new topics, written into their config map unless the creator set them. */
+  defaultRetentionMs: number;
+  defaultRetentionBytes: number;
+  log: Logger;
+}
+
+/** A topic as the handlers see it. */
+export interface TopicInfo {
+  name: string;
+  topicId: string;
+  partitionCount: number;
+  /** Config overrides (Kafka's names), including the defaults written at creation. */
+  configs: Readonly<Record<string, string>>;
+  replicationFactor: number;
+}
+
+export interface TopicResult {
+  errorCode: number;
+  errorMessage: string | null;
+  topic?: TopicInfo;
+}
+
+interface TopicEntry {
+  info: TopicInfo;
+  config: TopicConfig;
+  revision: number;
+  logs: PartitionLog[];
+}
+
+const ok = (topic?: TopicInfo): TopicResult => (topic === undefined ? { errorCode: ErrorCode.NONE, errorMessage: null } : { errorCode: ErrorCode.NONE, errorMessage: null, topic });
+const fail = (errorCode: number, errorMessage: string): TopicResult => ({ errorCode, errorMessage });
+
+/**
+ * The topics and partitions this broker serves: loaded from the metadata store on start, each
+ * partition's log restored from its committed segments; created, grown, reconfigured and
+ * deleted through the metadata store, which is the source of truth.
+ */
+export class TopicManager {
+  private readonly topics = new Map<string, TopicEntry>();
+  private readonly byId = new Map<string, string>();
+  /** Creations in progress, so concurrent auto-creates of one topic share the work. */
+  private readonly creating = new Map<string, Promise<TopicResult>>();
+
+  constructor(private readonly options: TopicManagerOptions) {}
+
+  async start(): Promise<void> {
+    for (const { value, revision } of await this.options.metadata.listTopics()) {
+      await this.load(value, revision);
+    }
+    this.options.log.info({ topics: this.topics.size }, "topics restored");
+  }
+
+  private async load(config: TopicConfig, revision: number): Promise<TopicEntry> {
+    const { metadata } = this.options;
+    const states = await metadata.listPartitionStates(config.name);
+    const logs: PartitionLog[] = [];
+    for (let p = 0; p < config.partitions; p++) {
+      const found = states.find((s) => s.value.partition === p);
+      if (found === undefined) throw new Error(`topic ${config.name} has no state for partition ${p}`);
+      logs.push(await this.openLog(found.value, found.revision));
+    }
+    const entry: TopicEntry = { info: this.infoOf(config), config, revision, logs };
+    this.topics.set(config.name, entry);
+    this.byId.set(config.topicId, config.name);
+    return entry;
+  }
+
+  private async openLog(state: import("@kafscale/metadata").PartitionState, revision: number): Promise<PartitionLog> {
+    const o = this.options;
+    const committer = new PartitionCommitter(o.metadata, state, revision);
+    const segments = state.segments.map(segmentFromRecord);
+    return PartitionLog.open({
+      store: o.objects,
+      committer,
+      topic: state.topic,
+      partition: state.partition,
+      namespace: o.namespace,
+      segments,
+      logStartOffset: state.logStartOffset,
+      nextOffset: state.logEndOffset,
+      flushBytes: segmentBytes(state.topic, this.topics.get(state.topic)?.info.configs) ?? o.flushBytes,
+      flushAgeMs: o.flushAgeMs,
+      cache: o.cache,
+      leaderEpoch: state.leaderEpoch,
+      logger: o.log,
+    });
+  }
+
+  private infoOf(config: TopicConfig): TopicInfo {
+    return {
+      name: config.name,
+      topicId: config.topicId,
+      partitionCount: config.partitions,
+      configs: { ...config.config },
+      replicationFactor: config.replicationFactor,
+    };
+  }
+
+  list(): TopicInfo[] {
+    return [...this.topics.values()].map((e) => e.info).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  get(name: string): TopicInfo | undefined {
+    return this.topics.get(name)?.info;
+  }
+
+  getById(topicId: string): TopicInfo | undefined {
+    const name = this.byId.get(topicId);
+    return name === undefined ? undefined : this.get(name);
+  }
+
+  /** The log of a partition, or undefined when the topic or partition does not exist. */
+  log(topic: string, partition: number): PartitionLog | undefined {
+    return this.topics.get(topic)?.logs[partition];
+  }
+
+  get autoCreateEnabled(): boolean {
+    return this.options.autoCreateTopics;
+  }
+
+  /** Creates a topic (CreateTopics); `partitions` -1 means the default count. */
+  async create(name: string, partitions: number, replicationFactor: number, configs: [string, string | null][], validateOnly: boolean): Promise<TopicResult> {
+    const nameProblem = topicNameProblem(name);
+    if (nameProblem !== null) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem);
+    const count = partitions === -1 ? this.options.defaultPartitions : partitions;
+    if (!Number.isInteger(count) || count < 1) return fail(ErrorCode.INVALID_PARTITIONS, `Number of partitions must be larger than 0 (got ${partitions})`);
+    if (replicationFactor === 0 || replicationFactor < -1) return fail(ErrorCode.INVALID_REPLICATION_FACTOR, "Replication factor must be larger than 0, or -1 for the default");
+    const configProblem = topicConfigProblem(configs);
+    if (configProblem !== null) return fail(ErrorCode.INVALID_CONFIG, configProblem);
+    if (this.topics.has(name) || this.creating.has(name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
+    const overrides: Record<string, string> = {
+      "retention.ms": String(this.options.defaultRetentionMs),
+      "retention.bytes": String(this.options.defaultRetentionBytes),
+    };
+    for (const [k, v] of configs) if (v !== null) overrides[k] = v;
+    const info: TopicInfo = { name, topicId: randomUUID(), partitionCount: count, configs: overrides, replicationFactor: replicationFactor === -1 ? 1 : replicationFactor };
+    if (validateOnly) return ok(info);
+    const work = this.persistNewTopic(info);
+    this.creating.set(name, work);
+    try {
+      return await work;
+    } finally {
+      this.creating.delete(name);
+    }
+  }
+
+  private async persistNewTopic(info: TopicInfo): Promise<TopicResult> {
+    const { metadata, log } = this.options;
+    try {
+      const created = await metadata.createTopic({
+        name: info.name,
+        topicId: info.topicId,
+        partitions: info.partitionCount,
+        replicationFactor: info.replicationFactor,
+        retentionMs: BigInt(info.configs["retention.ms"] ?? "-1"),
+        retentionBytes: BigInt(info.configs["retention.bytes"] ?? "-1"),
+        config: { ...info.configs },
+      });
+      const entry = await this.load(created.value, created.revision);
+      log.info({ topic: info.name, partitions: info.partitionCount, topicId: info.topicId }, "topic created");
+      return ok(entry.info);
+    } catch (err) {
+      if ((err as { code?: string }).code === "TOPIC_EXISTS") return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${info.name}' already exists.`);
+      log.error({ err, topic: info.name }, "topic creation failed");
+      return fail(ErrorCode.UNKNOWN_SERVER_ERROR, "The metadata store refused the new topic");
+    }
+  }
+
+  /**
+   * The topic, created with the defaults when auto-creation is on (Metadata, Produce).
+   * Answers UNKNOWN_TOPIC_OR_PARTITION when it does not exist and may not be created.
+   */
+  async getOrCreate(name: string, allowAutoCreate: boolean): Promise<TopicResult> {
+    const existing = this.topics.get(name);
+    if (existing !== undefined) return ok(existing.info);
+    const nameProblem = topicNameProblem(name);
+    if (nameProblem !== null) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem);
+    const pending = this.creating.get(name);
+    if (pending !== undefined) return pending;
+    if (!allowAutoCreate || !this.options.autoCreateTopics) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.");
+    const result = await this.create(name, -1, -1, [], false);
+    if (result.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS) {
+      const now = this.topics.get(name);
+      if (now !== undefined) return ok(now.info);
+    }
+    return result;
+  }
+
+  /** Deletes a topic: its metadata first, then its logs stop (their objects are left to retention tooling). */
+  async delete(name: string): Promise<TopicResult> {
+    const entry = this.topics.get(name);
+    if (entry === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.");
+    try {
+      await this.options.metadata.deleteTopic(name);
+    } catch (err) {
+      this.options.log.error({ err, topic: name }, "topic deletion failed");
+      return fail(ErrorCode.UNKNOWN_SERVER_ERROR, "The metadata store refused the deletion");
+    }
+    this.topics.delete(name);
+    this.byId.delete(entry.info.topicId);
+    await Promise.allSettled(entry.logs.map((l) => l.close()));
+    this.options.log.info({ topic: name }, "topic deleted");
+    return ok();
+  }
+
+  /** Grows a topic to `count` partitions (CreatePartitions). */
+  async addPartitions(name: string, count: number, validateOnly: boolean): Promise<TopicResult> {
+    const entry = this.topics.get(name);
+    if (entry === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.");
+    const current = entry.info.partitionCount;
+    if (count < current) return fail(ErrorCode.INVALID_PARTITIONS, `Topic currently has ${current} partitions, which is higher than the requested ${count}.`);
+    if (count === current) return fail(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partitions.`);
+    if (validateOnly) return ok(entry.info);
+    try {
+      const grown = await this.options.metadata.addPartitions(name, count, entry.revision);
+      const states = await this.options.metadata.listPartitionStates(name);
+      for (let p = current; p < count; p++) {
+        const s = states.find((x) => x.value.partition === p)!;
+        entry.logs.push(await this.openLog(s.value, s.revision));
+      }
+      entry.config = grown.value;
+      entry.revision = grown.revision;
+      entry.info = this.infoOf(grown.value);
+      return ok(entry.info);
+    } catch (err) {
+      this.options.log.error({ err, topic: name }, "adding partitions failed");
+      return fail(ErrorCode.UNKNOWN_SERVER_ERROR, "The metadata store refused the new partitions");
+    }
+  }
+
+  /** Replaces a topic's config overrides (after validation by the caller). */
+  async setConfigs(name: string, configs: Record<string, string>): Promise<TopicResult> {
+    const entry = this.topics.get(name);
+    if (entry === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.");
+    const next: TopicConfig = {
+      ...entry.config,
+      config: { ...configs },
+      retentionMs: BigInt(configs["retention.ms"] ?? "-1"),
+      retentionBytes: BigInt(configs["retention.bytes"] ?? "-1"),
+    };
+    try {
+      entry.revision = await this.options.metadata.updateTopicConfig(next, entry.revision);
+      entry.config = next;
+      entry.info = this.infoOf(next);
+      return ok(entry.info);
+    } catch (err) {
+      this.options.log.error({ err, topic: name }, "config update failed");
+      return fail(ErrorCode.UNKNOWN_SERVER_ERROR, "The metadata store refused the config change");
+    }
+  }
+
+  /** Runs retention on every partition: whole segments past retention.ms / retention.bytes. */
+  async enforceRetention(nowMs: number): Promise<number> {
+    let deleted = 0;
+    for (const entry of this.topics.values()) {
+      const retentionMs = Number(entry.info.configs["retention.ms"] ?? "-1");
+      const retentionBytes = Number(entry.info.configs["retention.bytes"] ?? "-1");
+      if (retentionMs < 0 && retentionBytes < 0) continue;
+      for (const log of entry.logs) {
+        try {
+          const result = await log.enforceRetention({ retentionMs, retentionBytes, nowMs });
+          deleted += result.deletedSegments.length;
+        } catch (err) {
+          this.options.log.warn({ err, topic: entry.info.name, partition: log.partition }, "retention failed");
+        }
+      }
+    }
+    return deleted;
+  }
+
+  /** Flushes every partition's buffer (shutdown, TriggerFlush). */
+  async flushAll(): Promise<void> {
+    const logs = [...this.topics.values()].flatMap((e) => e.logs);
+    await Promise.allSettled(logs.map((l) => l.flush()));
+  }
+
+  /** Flushes and closes every partition log. */
+  async close(): Promise<void> {
+    const logs = [...this.topics.values()].flatMap((e) => e.logs);
+    await Promise.allSettled(logs.map((l) => l.close()));
+  }
+}
+
+function segmentBytes(_topic: string, configs: Readonly<Record<string, string>> | undefined): number | undefined {
+  const v = configs?.["segment.bytes"];
+  return v === undefined ? undefined : Number(v);
+}
