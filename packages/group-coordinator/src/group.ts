@@ -1,4 +1,4 @@
-import type { JoinGroupResponseJoinGroupResponseMember } from "@kafscale/protocol";
+import type { JoinGroupResponseMember } from "@kafscale/protocol";
 import type { TimerHandle } from "./clock.js";
 import { isValidTransition } from "./group-state.js";
 import type { GroupState } from "./group-state.js";
@@ -227,7 +227,7 @@ export class ClassicGroup {
   }
 
   /** The members as the leader's JoinGroup response lists them, with the selected protocol's metadata. */
-  currentMemberMetadata(): JoinGroupResponseJoinGroupResponseMember[] {
+  currentMemberMetadata(): JoinGroupResponseMember[] {
     const protocol = this.protocolName ?? "";
     return [...this.members.values()].map((m) => ({
       memberId: m.memberId,

@@ -1,5 +1,5 @@
 import { ErrorCode } from "@kafscale/protocol";
-import type { SyncGroupRequest, SyncGroupRequestSyncGroupRequestAssignment, SyncGroupResponse } from "@kafscale/protocol";
+import type { SyncGroupRequest, SyncGroupRequestAssignment, SyncGroupResponse } from "@kafscale/protocol";
 import type { RequestContext } from "./context.js";
 import type { ClassicGroup } from "./group.js";
 import { validateCurrentMember } from "./membership.js";
@@ -74,7 +74,7 @@ function removePendingSyncMember(rt: CoordinatorRuntime, group: ClassicGroup, me
 async function storeAssignment(
   rt: CoordinatorRuntime,
   group: ClassicGroup,
-  given: readonly SyncGroupRequestSyncGroupRequestAssignment[],
+  given: readonly SyncGroupRequestAssignment[],
 ): Promise<void> {
   const generationId = group.generationId;
   const byMember = new Map<string, Uint8Array>();

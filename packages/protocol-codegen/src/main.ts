@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadSpecs } from "./spec.js";
-import { buildMessage, type MessageModel } from "./model.js";
+import { assignUniqueNames, buildMessage, type MessageModel } from "./model.js";
 import { emitMessage, header, imports } from "./emit-file.js";
 import { emitApiTable, emitRegistry, pairApis } from "./emit-registry.js";
 import { apiName, kebabCase } from "./names.js";
@@ -27,6 +27,7 @@ if (!existsSync(specDir)) {
 
 const specs = loadSpecs(specDir);
 const models = specs.map(buildMessage);
+assignUniqueNames(models);
 const fileOf = (m: MessageModel): string =>
   m.spec.type === "request" || m.spec.type === "response" ? kebabCase(apiName(m.spec.name)) : kebabCase(m.spec.name);
 

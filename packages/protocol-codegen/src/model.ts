@@ -45,6 +45,26 @@ export interface MessageModel {
   structs: StructModel[];
 }
 
+/**
+ * The TypeScript name of a nested struct: the message name and the struct's, except that a
+ * struct whose spec name already names its message ("MetadataResponseTopic" in
+ * MetadataResponse) keeps it. `assignUniqueNames` settles the rare clash.
+ */
+function structTypeName(messageName: string, specName: string): string {
+  return specName.startsWith(messageName) ? specName : `${messageName}${specName}`;
+}
+
+/** Gives the message prefix back to struct names that two messages would otherwise share. */
+export function assignUniqueNames(models: MessageModel[]): void {
+  const owners = new Map<string, number>();
+  for (const m of models) for (const s of m.structs) owners.set(s.typeName, (owners.get(s.typeName) ?? 0) + 1);
+  for (const m of models) {
+    for (const s of m.structs) {
+      if (!s.root && (owners.get(s.typeName) ?? 0) > 1) s.typeName = `${m.typeName}${s.specName}`;
+    }
+  }
+}
+
 /** Builds the model of one message spec: its structs, with the versions each field exists in. */
 export function buildMessage(spec: MessageSpec): MessageModel {
   const valid = parseVersions(spec.validVersions);
@@ -61,14 +81,14 @@ export function buildMessage(spec: MessageSpec): MessageModel {
       if (existing !== undefined) return existing;
       const def = common.get(specName);
       if (def === undefined) throw new Error(`${spec.file}: unknown struct type ${specName}`);
-      const s: StructModel = { specName, typeName: `${spec.name}${specName}`, scope: intersect(parseVersions(def.versions), valid), fields: [], root: false };
+      const s: StructModel = { specName, typeName: structTypeName(spec.name, specName), scope: intersect(parseVersions(def.versions), valid), fields: [], root: false };
       structs.set(specName, s);
       order.push(s);
       s.fields = def.fields.map((f) => buildField(f, s));
       return s;
     }
     if (existing !== undefined) throw new Error(`${spec.file}: struct ${specName} is defined twice`);
-    const s: StructModel = { specName, typeName: `${spec.name}${specName}`, scope, fields: [], root: false };
+    const s: StructModel = { specName, typeName: structTypeName(spec.name, specName), scope, fields: [], root: false };
     structs.set(specName, s);
     order.push(s);
     s.fields = fields.map((f) => buildField(f, s));

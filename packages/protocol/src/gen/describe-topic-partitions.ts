@@ -139,7 +139,7 @@ export interface DescribeTopicPartitionsResponse {
    * Each topic in the response.
    * Versions: 0.
    */
-  topics: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic[];
+  topics: DescribeTopicPartitionsResponseTopic[];
   /**
    * The next topic and partition index to fetch details for.
    * Versions: 0. Nullable: 0. Default: null.
@@ -149,8 +149,8 @@ export interface DescribeTopicPartitionsResponse {
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** DescribeTopicPartitionsResponseTopic, part of DescribeTopicPartitionsResponse. Versions: 0. */
-export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic {
+/** DescribeTopicPartitionsResponseTopic, part of . Versions: 0. */
+export interface DescribeTopicPartitionsResponseTopic {
   /**
    * The topic error, or 0 if there was no error.
    * Versions: 0.
@@ -175,7 +175,7 @@ export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseT
    * Each partition in the topic.
    * Versions: 0.
    */
-  partitions: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition[];
+  partitions: DescribeTopicPartitionsResponsePartition[];
   /**
    * 32-bit bitfield to represent authorized operations for this topic.
    * Versions: 0. Default: -2147483648.
@@ -185,8 +185,8 @@ export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseT
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** DescribeTopicPartitionsResponsePartition, part of DescribeTopicPartitionsResponse. Versions: 0. */
-export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition {
+/** DescribeTopicPartitionsResponsePartition, part of . Versions: 0. */
+export interface DescribeTopicPartitionsResponsePartition {
   /**
    * The partition error, or 0 if there was no error.
    * Versions: 0.
@@ -259,8 +259,8 @@ function readDescribeTopicPartitionsResponse(r: Reader, v: number): DescribeTopi
     const n = r.compactArrayLength();
     if (n < 0) nullNotAllowed("Topics");
     else {
-      const a: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic[] = [];
-      for (let i = 0; i < n; i++) a.push(readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(r, v));
+      const a: DescribeTopicPartitionsResponseTopic[] = [];
+      for (let i = 0; i < n; i++) a.push(readDescribeTopicPartitionsResponseTopic(r, v));
       m.topics = a;
     }
   }
@@ -279,14 +279,14 @@ function writeDescribeTopicPartitionsResponse(w: Writer, m: DescribeTopicPartiti
   {
     const a = m.topics ?? [];
     w.compactArrayLength(a.length);
-    for (const e of a) writeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(w, e, v);
+    for (const e of a) writeDescribeTopicPartitionsResponseTopic(w, e, v);
   }
   { const s = m.nextCursor === undefined ? null : m.nextCursor; if (s === null) w.int8(-1); else { w.int8(1); writeDescribeTopicPartitionsResponseCursor(w, s, v); } }
   writeTaggedFields(w, null, m.unknownTaggedFields);
 }
 
-function readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(r: Reader, v: number): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic {
-  const m = {} as DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic;
+function readDescribeTopicPartitionsResponseTopic(r: Reader, v: number): DescribeTopicPartitionsResponseTopic {
+  const m = {} as DescribeTopicPartitionsResponseTopic;
   m.errorCode = r.int16();
   m.name = r.compactNullableString();
   m.topicId = r.uuid();
@@ -295,8 +295,8 @@ function readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic
     const n = r.compactArrayLength();
     if (n < 0) nullNotAllowed("Partitions");
     else {
-      const a: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition[] = [];
-      for (let i = 0; i < n; i++) a.push(readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(r, v));
+      const a: DescribeTopicPartitionsResponsePartition[] = [];
+      for (let i = 0; i < n; i++) a.push(readDescribeTopicPartitionsResponsePartition(r, v));
       m.partitions = a;
     }
   }
@@ -310,7 +310,7 @@ function readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic
   return m;
 }
 
-function writeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(w: Writer, m: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic, v: number): void {
+function writeDescribeTopicPartitionsResponseTopic(w: Writer, m: DescribeTopicPartitionsResponseTopic, v: number): void {
   w.int16(m.errorCode ?? 0);
   w.compactNullableString(m.name === undefined ? "" : m.name);
   w.uuid(m.topicId ?? ZERO_UUID);
@@ -318,14 +318,14 @@ function writeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopi
   {
     const a = m.partitions ?? [];
     w.compactArrayLength(a.length);
-    for (const e of a) writeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(w, e, v);
+    for (const e of a) writeDescribeTopicPartitionsResponsePartition(w, e, v);
   }
   w.int32(m.topicAuthorizedOperations ?? -2147483648);
   writeTaggedFields(w, null, m.unknownTaggedFields);
 }
 
-function readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(r: Reader, v: number): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition {
-  const m = {} as DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition;
+function readDescribeTopicPartitionsResponsePartition(r: Reader, v: number): DescribeTopicPartitionsResponsePartition {
+  const m = {} as DescribeTopicPartitionsResponsePartition;
   m.errorCode = r.int16();
   m.partitionIndex = r.int32();
   m.leaderId = r.int32();
@@ -384,7 +384,7 @@ function readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseParti
   return m;
 }
 
-function writeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(w: Writer, m: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition, v: number): void {
+function writeDescribeTopicPartitionsResponsePartition(w: Writer, m: DescribeTopicPartitionsResponsePartition, v: number): void {
   w.int16(m.errorCode ?? 0);
   w.int32(m.partitionIndex ?? 0);
   w.int32(m.leaderId ?? 0);

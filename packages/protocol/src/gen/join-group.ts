@@ -41,7 +41,7 @@ export interface JoinGroupRequest {
    * The list of protocols that the member supports.
    * Versions: 0-9.
    */
-  protocols: JoinGroupRequestJoinGroupRequestProtocol[];
+  protocols: JoinGroupRequestProtocol[];
   /**
    * The reason why the member (re-)joins the group.
    * Versions: 8-9. Nullable: 8-9. Default: null.
@@ -51,8 +51,8 @@ export interface JoinGroupRequest {
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** JoinGroupRequestProtocol, part of JoinGroupRequest. Versions: 0-9. */
-export interface JoinGroupRequestJoinGroupRequestProtocol {
+/** JoinGroupRequestProtocol, part of . Versions: 0-9. */
+export interface JoinGroupRequestProtocol {
   /**
    * The protocol name.
    * Versions: 0-9.
@@ -83,8 +83,8 @@ function readJoinGroupRequest(r: Reader, v: number): JoinGroupRequest {
     const n = (v >= 6 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) nullNotAllowed("Protocols");
     else {
-      const a: JoinGroupRequestJoinGroupRequestProtocol[] = [];
-      for (let i = 0; i < n; i++) a.push(readJoinGroupRequestJoinGroupRequestProtocol(r, v));
+      const a: JoinGroupRequestProtocol[] = [];
+      for (let i = 0; i < n; i++) a.push(readJoinGroupRequestProtocol(r, v));
       m.protocols = a;
     }
   }
@@ -116,7 +116,7 @@ function writeJoinGroupRequest(w: Writer, m: JoinGroupRequest, v: number): void 
   {
     const a = m.protocols ?? [];
     (v >= 6 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-    for (const e of a) writeJoinGroupRequestJoinGroupRequestProtocol(w, e, v);
+    for (const e of a) writeJoinGroupRequestProtocol(w, e, v);
   }
   if (v >= 8) {
     w.compactNullableString(m.reason === undefined ? null : m.reason);
@@ -126,8 +126,8 @@ function writeJoinGroupRequest(w: Writer, m: JoinGroupRequest, v: number): void 
   }
 }
 
-function readJoinGroupRequestJoinGroupRequestProtocol(r: Reader, v: number): JoinGroupRequestJoinGroupRequestProtocol {
-  const m = {} as JoinGroupRequestJoinGroupRequestProtocol;
+function readJoinGroupRequestProtocol(r: Reader, v: number): JoinGroupRequestProtocol {
+  const m = {} as JoinGroupRequestProtocol;
   m.name = (v >= 6 ? r.compactString() : r.string());
   m.metadata = (v >= 6 ? r.compactBytes() : r.bytes());
   if (v >= 6) {
@@ -141,7 +141,7 @@ function readJoinGroupRequestJoinGroupRequestProtocol(r: Reader, v: number): Joi
   return m;
 }
 
-function writeJoinGroupRequestJoinGroupRequestProtocol(w: Writer, m: JoinGroupRequestJoinGroupRequestProtocol, v: number): void {
+function writeJoinGroupRequestProtocol(w: Writer, m: JoinGroupRequestProtocol, v: number): void {
   (v >= 6 ? w.compactString(m.name ?? "") : w.string(m.name ?? ""));
   (v >= 6 ? w.compactBytes(m.metadata ?? EMPTY_BYTES) : w.bytes(m.metadata ?? EMPTY_BYTES));
   if (v >= 6) {
@@ -200,13 +200,13 @@ export interface JoinGroupResponse {
   /**
    * Versions: 0-9.
    */
-  members: JoinGroupResponseJoinGroupResponseMember[];
+  members: JoinGroupResponseMember[];
   /** Tagged fields this codec has no name for, kept as read and written back. */
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** JoinGroupResponseMember, part of JoinGroupResponse. Versions: 0-9. */
-export interface JoinGroupResponseJoinGroupResponseMember {
+/** JoinGroupResponseMember, part of . Versions: 0-9. */
+export interface JoinGroupResponseMember {
   /**
    * The group member ID.
    * Versions: 0-9.
@@ -246,8 +246,8 @@ function readJoinGroupResponse(r: Reader, v: number): JoinGroupResponse {
     const n = (v >= 6 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) nullNotAllowed("Members");
     else {
-      const a: JoinGroupResponseJoinGroupResponseMember[] = [];
-      for (let i = 0; i < n; i++) a.push(readJoinGroupResponseJoinGroupResponseMember(r, v));
+      const a: JoinGroupResponseMember[] = [];
+      for (let i = 0; i < n; i++) a.push(readJoinGroupResponseMember(r, v));
       m.members = a;
     }
   }
@@ -280,15 +280,15 @@ function writeJoinGroupResponse(w: Writer, m: JoinGroupResponse, v: number): voi
   {
     const a = m.members ?? [];
     (v >= 6 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-    for (const e of a) writeJoinGroupResponseJoinGroupResponseMember(w, e, v);
+    for (const e of a) writeJoinGroupResponseMember(w, e, v);
   }
   if (v >= 6) {
     writeTaggedFields(w, null, m.unknownTaggedFields);
   }
 }
 
-function readJoinGroupResponseJoinGroupResponseMember(r: Reader, v: number): JoinGroupResponseJoinGroupResponseMember {
-  const m = {} as JoinGroupResponseJoinGroupResponseMember;
+function readJoinGroupResponseMember(r: Reader, v: number): JoinGroupResponseMember {
+  const m = {} as JoinGroupResponseMember;
   m.memberId = (v >= 6 ? r.compactString() : r.string());
   if (v >= 5) {
     m.groupInstanceId = (v >= 6 ? r.compactNullableString() : r.nullableString());
@@ -305,7 +305,7 @@ function readJoinGroupResponseJoinGroupResponseMember(r: Reader, v: number): Joi
   return m;
 }
 
-function writeJoinGroupResponseJoinGroupResponseMember(w: Writer, m: JoinGroupResponseJoinGroupResponseMember, v: number): void {
+function writeJoinGroupResponseMember(w: Writer, m: JoinGroupResponseMember, v: number): void {
   (v >= 6 ? w.compactString(m.memberId ?? "") : w.string(m.memberId ?? ""));
   if (v >= 5) {
     (v >= 6 ? w.compactNullableString(m.groupInstanceId === undefined ? null : m.groupInstanceId) : w.nullableString(m.groupInstanceId === undefined ? null : m.groupInstanceId));

@@ -11,7 +11,7 @@ export interface MetadataRequest {
    * The topics to fetch metadata for.
    * Versions: 0-12. Nullable: 1-12.
    */
-  topics: MetadataRequestMetadataRequestTopic[] | null;
+  topics: MetadataRequestTopic[] | null;
   /**
    * If this is true, the broker may auto-create topics that we requested which do not already exist, if it is configured to do so.
    * Versions: 4-12. Default: true.
@@ -31,8 +31,8 @@ export interface MetadataRequest {
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** MetadataRequestTopic, part of MetadataRequest. Versions: 0-12. */
-export interface MetadataRequestMetadataRequestTopic {
+/** MetadataRequestTopic, part of . Versions: 0-12. */
+export interface MetadataRequestTopic {
   /**
    * The topic id.
    * Versions: 10-12.
@@ -53,8 +53,8 @@ function readMetadataRequest(r: Reader, v: number): MetadataRequest {
     const n = (v >= 9 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) if (v >= 1) m.topics = null; else nullNotAllowed("Topics");
     else {
-      const a: MetadataRequestMetadataRequestTopic[] = [];
-      for (let i = 0; i < n; i++) a.push(readMetadataRequestMetadataRequestTopic(r, v));
+      const a: MetadataRequestTopic[] = [];
+      for (let i = 0; i < n; i++) a.push(readMetadataRequestTopic(r, v));
       m.topics = a;
     }
   }
@@ -84,7 +84,7 @@ function writeMetadataRequest(w: Writer, m: MetadataRequest, v: number): void {
     if (a === null) if (v >= 1) (v >= 9 ? w.compactArrayLength(null) : w.arrayLength(null)); else nullNotAllowed("Topics");
     else {
       (v >= 9 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-      for (const e of a) writeMetadataRequestMetadataRequestTopic(w, e, v);
+      for (const e of a) writeMetadataRequestTopic(w, e, v);
     }
   }
   if (v >= 4) {
@@ -101,8 +101,8 @@ function writeMetadataRequest(w: Writer, m: MetadataRequest, v: number): void {
   }
 }
 
-function readMetadataRequestMetadataRequestTopic(r: Reader, v: number): MetadataRequestMetadataRequestTopic {
-  const m = {} as MetadataRequestMetadataRequestTopic;
+function readMetadataRequestTopic(r: Reader, v: number): MetadataRequestTopic {
+  const m = {} as MetadataRequestTopic;
   if (v >= 10) {
     m.topicId = r.uuid();
   }
@@ -118,7 +118,7 @@ function readMetadataRequestMetadataRequestTopic(r: Reader, v: number): Metadata
   return m;
 }
 
-function writeMetadataRequestMetadataRequestTopic(w: Writer, m: MetadataRequestMetadataRequestTopic, v: number): void {
+function writeMetadataRequestTopic(w: Writer, m: MetadataRequestTopic, v: number): void {
   if (v >= 10) {
     w.uuid(m.topicId ?? ZERO_UUID);
   }
@@ -145,7 +145,7 @@ export interface MetadataResponse {
    * A list of brokers present in the cluster.
    * Versions: 0-12.
    */
-  brokers: MetadataResponseMetadataResponseBroker[];
+  brokers: MetadataResponseBroker[];
   /**
    * The cluster ID that responding broker belongs to.
    * Versions: 2-12. Nullable: 2-12. Default: null.
@@ -160,7 +160,7 @@ export interface MetadataResponse {
    * Each topic in the response.
    * Versions: 0-12.
    */
-  topics: MetadataResponseMetadataResponseTopic[];
+  topics: MetadataResponseTopic[];
   /**
    * 32-bit bitfield to represent authorized operations for this cluster.
    * Versions: 8-10. Default: -2147483648.
@@ -170,8 +170,8 @@ export interface MetadataResponse {
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** MetadataResponseBroker, part of MetadataResponse. Versions: 0-12. */
-export interface MetadataResponseMetadataResponseBroker {
+/** MetadataResponseBroker, part of . Versions: 0-12. */
+export interface MetadataResponseBroker {
   /**
    * The broker ID.
    * Versions: 0-12.
@@ -196,8 +196,8 @@ export interface MetadataResponseMetadataResponseBroker {
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** MetadataResponseTopic, part of MetadataResponse. Versions: 0-12. */
-export interface MetadataResponseMetadataResponseTopic {
+/** MetadataResponseTopic, part of . Versions: 0-12. */
+export interface MetadataResponseTopic {
   /**
    * The topic error, or 0 if there was no error.
    * Versions: 0-12.
@@ -222,7 +222,7 @@ export interface MetadataResponseMetadataResponseTopic {
    * Each partition in the topic.
    * Versions: 0-12.
    */
-  partitions: MetadataResponseMetadataResponsePartition[];
+  partitions: MetadataResponsePartition[];
   /**
    * 32-bit bitfield to represent authorized operations for this topic.
    * Versions: 8-12. Default: -2147483648.
@@ -232,8 +232,8 @@ export interface MetadataResponseMetadataResponseTopic {
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** MetadataResponsePartition, part of MetadataResponse. Versions: 0-12. */
-export interface MetadataResponseMetadataResponsePartition {
+/** MetadataResponsePartition, part of . Versions: 0-12. */
+export interface MetadataResponsePartition {
   /**
    * The partition error, or 0 if there was no error.
    * Versions: 0-12.
@@ -282,8 +282,8 @@ function readMetadataResponse(r: Reader, v: number): MetadataResponse {
     const n = (v >= 9 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) nullNotAllowed("Brokers");
     else {
-      const a: MetadataResponseMetadataResponseBroker[] = [];
-      for (let i = 0; i < n; i++) a.push(readMetadataResponseMetadataResponseBroker(r, v));
+      const a: MetadataResponseBroker[] = [];
+      for (let i = 0; i < n; i++) a.push(readMetadataResponseBroker(r, v));
       m.brokers = a;
     }
   }
@@ -297,8 +297,8 @@ function readMetadataResponse(r: Reader, v: number): MetadataResponse {
     const n = (v >= 9 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) nullNotAllowed("Topics");
     else {
-      const a: MetadataResponseMetadataResponseTopic[] = [];
-      for (let i = 0; i < n; i++) a.push(readMetadataResponseMetadataResponseTopic(r, v));
+      const a: MetadataResponseTopic[] = [];
+      for (let i = 0; i < n; i++) a.push(readMetadataResponseTopic(r, v));
       m.topics = a;
     }
   }
@@ -323,7 +323,7 @@ function writeMetadataResponse(w: Writer, m: MetadataResponse, v: number): void 
   {
     const a = m.brokers ?? [];
     (v >= 9 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-    for (const e of a) writeMetadataResponseMetadataResponseBroker(w, e, v);
+    for (const e of a) writeMetadataResponseBroker(w, e, v);
   }
   if (v >= 2) {
     (v >= 9 ? w.compactNullableString(m.clusterId === undefined ? null : m.clusterId) : w.nullableString(m.clusterId === undefined ? null : m.clusterId));
@@ -334,7 +334,7 @@ function writeMetadataResponse(w: Writer, m: MetadataResponse, v: number): void 
   {
     const a = m.topics ?? [];
     (v >= 9 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-    for (const e of a) writeMetadataResponseMetadataResponseTopic(w, e, v);
+    for (const e of a) writeMetadataResponseTopic(w, e, v);
   }
   if (v >= 8 && v <= 10) {
     w.int32(m.clusterAuthorizedOperations ?? -2147483648);
@@ -344,8 +344,8 @@ function writeMetadataResponse(w: Writer, m: MetadataResponse, v: number): void 
   }
 }
 
-function readMetadataResponseMetadataResponseBroker(r: Reader, v: number): MetadataResponseMetadataResponseBroker {
-  const m = {} as MetadataResponseMetadataResponseBroker;
+function readMetadataResponseBroker(r: Reader, v: number): MetadataResponseBroker {
+  const m = {} as MetadataResponseBroker;
   m.nodeId = r.int32();
   m.host = (v >= 9 ? r.compactString() : r.string());
   m.port = r.int32();
@@ -363,7 +363,7 @@ function readMetadataResponseMetadataResponseBroker(r: Reader, v: number): Metad
   return m;
 }
 
-function writeMetadataResponseMetadataResponseBroker(w: Writer, m: MetadataResponseMetadataResponseBroker, v: number): void {
+function writeMetadataResponseBroker(w: Writer, m: MetadataResponseBroker, v: number): void {
   w.int32(m.nodeId ?? 0);
   (v >= 9 ? w.compactString(m.host ?? "") : w.string(m.host ?? ""));
   w.int32(m.port ?? 0);
@@ -375,8 +375,8 @@ function writeMetadataResponseMetadataResponseBroker(w: Writer, m: MetadataRespo
   }
 }
 
-function readMetadataResponseMetadataResponseTopic(r: Reader, v: number): MetadataResponseMetadataResponseTopic {
-  const m = {} as MetadataResponseMetadataResponseTopic;
+function readMetadataResponseTopic(r: Reader, v: number): MetadataResponseTopic {
+  const m = {} as MetadataResponseTopic;
   m.errorCode = r.int16();
   m.name = (v >= 12 ? (v >= 9 ? r.compactNullableString() : r.nullableString()) : (v >= 9 ? r.compactString() : r.string()));
   if (v >= 10) {
@@ -389,8 +389,8 @@ function readMetadataResponseMetadataResponseTopic(r: Reader, v: number): Metada
     const n = (v >= 9 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) nullNotAllowed("Partitions");
     else {
-      const a: MetadataResponseMetadataResponsePartition[] = [];
-      for (let i = 0; i < n; i++) a.push(readMetadataResponseMetadataResponsePartition(r, v));
+      const a: MetadataResponsePartition[] = [];
+      for (let i = 0; i < n; i++) a.push(readMetadataResponsePartition(r, v));
       m.partitions = a;
     }
   }
@@ -408,7 +408,7 @@ function readMetadataResponseMetadataResponseTopic(r: Reader, v: number): Metada
   return m;
 }
 
-function writeMetadataResponseMetadataResponseTopic(w: Writer, m: MetadataResponseMetadataResponseTopic, v: number): void {
+function writeMetadataResponseTopic(w: Writer, m: MetadataResponseTopic, v: number): void {
   w.int16(m.errorCode ?? 0);
   (v >= 12 ? (v >= 9 ? w.compactNullableString(m.name === undefined ? "" : m.name) : w.nullableString(m.name === undefined ? "" : m.name)) : (v >= 9 ? w.compactString(m.name === undefined ? "" : m.name) : w.string(m.name === undefined ? "" : m.name)));
   if (v >= 10) {
@@ -420,7 +420,7 @@ function writeMetadataResponseMetadataResponseTopic(w: Writer, m: MetadataRespon
   {
     const a = m.partitions ?? [];
     (v >= 9 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-    for (const e of a) writeMetadataResponseMetadataResponsePartition(w, e, v);
+    for (const e of a) writeMetadataResponsePartition(w, e, v);
   }
   if (v >= 8) {
     w.int32(m.topicAuthorizedOperations ?? -2147483648);
@@ -430,8 +430,8 @@ function writeMetadataResponseMetadataResponseTopic(w: Writer, m: MetadataRespon
   }
 }
 
-function readMetadataResponseMetadataResponsePartition(r: Reader, v: number): MetadataResponseMetadataResponsePartition {
-  const m = {} as MetadataResponseMetadataResponsePartition;
+function readMetadataResponsePartition(r: Reader, v: number): MetadataResponsePartition {
+  const m = {} as MetadataResponsePartition;
   m.errorCode = r.int16();
   m.partitionIndex = r.int32();
   m.leaderId = r.int32();
@@ -478,7 +478,7 @@ function readMetadataResponseMetadataResponsePartition(r: Reader, v: number): Me
   return m;
 }
 
-function writeMetadataResponseMetadataResponsePartition(w: Writer, m: MetadataResponseMetadataResponsePartition, v: number): void {
+function writeMetadataResponsePartition(w: Writer, m: MetadataResponsePartition, v: number): void {
   w.int16(m.errorCode ?? 0);
   w.int32(m.partitionIndex ?? 0);
   w.int32(m.leaderId ?? 0);

@@ -36,13 +36,13 @@ export interface OffsetCommitRequest {
    * The topics to commit offsets for.
    * Versions: 0-9.
    */
-  topics: OffsetCommitRequestOffsetCommitRequestTopic[];
+  topics: OffsetCommitRequestTopic[];
   /** Tagged fields this codec has no name for, kept as read and written back. */
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** OffsetCommitRequestTopic, part of OffsetCommitRequest. Versions: 0-9. */
-export interface OffsetCommitRequestOffsetCommitRequestTopic {
+/** OffsetCommitRequestTopic, part of . Versions: 0-9. */
+export interface OffsetCommitRequestTopic {
   /**
    * The topic name.
    * Versions: 0-9.
@@ -52,13 +52,13 @@ export interface OffsetCommitRequestOffsetCommitRequestTopic {
    * Each partition to commit offsets for.
    * Versions: 0-9.
    */
-  partitions: OffsetCommitRequestOffsetCommitRequestPartition[];
+  partitions: OffsetCommitRequestPartition[];
   /** Tagged fields this codec has no name for, kept as read and written back. */
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** OffsetCommitRequestPartition, part of OffsetCommitRequest. Versions: 0-9. */
-export interface OffsetCommitRequestOffsetCommitRequestPartition {
+/** OffsetCommitRequestPartition, part of . Versions: 0-9. */
+export interface OffsetCommitRequestPartition {
   /**
    * The partition index.
    * Versions: 0-9.
@@ -107,8 +107,8 @@ function readOffsetCommitRequest(r: Reader, v: number): OffsetCommitRequest {
     const n = (v >= 8 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) nullNotAllowed("Topics");
     else {
-      const a: OffsetCommitRequestOffsetCommitRequestTopic[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetCommitRequestOffsetCommitRequestTopic(r, v));
+      const a: OffsetCommitRequestTopic[] = [];
+      for (let i = 0; i < n; i++) a.push(readOffsetCommitRequestTopic(r, v));
       m.topics = a;
     }
   }
@@ -140,22 +140,22 @@ function writeOffsetCommitRequest(w: Writer, m: OffsetCommitRequest, v: number):
   {
     const a = m.topics ?? [];
     (v >= 8 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-    for (const e of a) writeOffsetCommitRequestOffsetCommitRequestTopic(w, e, v);
+    for (const e of a) writeOffsetCommitRequestTopic(w, e, v);
   }
   if (v >= 8) {
     writeTaggedFields(w, null, m.unknownTaggedFields);
   }
 }
 
-function readOffsetCommitRequestOffsetCommitRequestTopic(r: Reader, v: number): OffsetCommitRequestOffsetCommitRequestTopic {
-  const m = {} as OffsetCommitRequestOffsetCommitRequestTopic;
+function readOffsetCommitRequestTopic(r: Reader, v: number): OffsetCommitRequestTopic {
+  const m = {} as OffsetCommitRequestTopic;
   m.name = (v >= 8 ? r.compactString() : r.string());
   {
     const n = (v >= 8 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) nullNotAllowed("Partitions");
     else {
-      const a: OffsetCommitRequestOffsetCommitRequestPartition[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetCommitRequestOffsetCommitRequestPartition(r, v));
+      const a: OffsetCommitRequestPartition[] = [];
+      for (let i = 0; i < n; i++) a.push(readOffsetCommitRequestPartition(r, v));
       m.partitions = a;
     }
   }
@@ -170,20 +170,20 @@ function readOffsetCommitRequestOffsetCommitRequestTopic(r: Reader, v: number): 
   return m;
 }
 
-function writeOffsetCommitRequestOffsetCommitRequestTopic(w: Writer, m: OffsetCommitRequestOffsetCommitRequestTopic, v: number): void {
+function writeOffsetCommitRequestTopic(w: Writer, m: OffsetCommitRequestTopic, v: number): void {
   (v >= 8 ? w.compactString(m.name ?? "") : w.string(m.name ?? ""));
   {
     const a = m.partitions ?? [];
     (v >= 8 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-    for (const e of a) writeOffsetCommitRequestOffsetCommitRequestPartition(w, e, v);
+    for (const e of a) writeOffsetCommitRequestPartition(w, e, v);
   }
   if (v >= 8) {
     writeTaggedFields(w, null, m.unknownTaggedFields);
   }
 }
 
-function readOffsetCommitRequestOffsetCommitRequestPartition(r: Reader, v: number): OffsetCommitRequestOffsetCommitRequestPartition {
-  const m = {} as OffsetCommitRequestOffsetCommitRequestPartition;
+function readOffsetCommitRequestPartition(r: Reader, v: number): OffsetCommitRequestPartition {
+  const m = {} as OffsetCommitRequestPartition;
   m.partitionIndex = r.int32();
   m.committedOffset = r.int64();
   if (v >= 6) {
@@ -204,7 +204,7 @@ function readOffsetCommitRequestOffsetCommitRequestPartition(r: Reader, v: numbe
   return m;
 }
 
-function writeOffsetCommitRequestOffsetCommitRequestPartition(w: Writer, m: OffsetCommitRequestOffsetCommitRequestPartition, v: number): void {
+function writeOffsetCommitRequestPartition(w: Writer, m: OffsetCommitRequestPartition, v: number): void {
   w.int32(m.partitionIndex ?? 0);
   w.int64(m.committedOffset ?? 0n);
   if (v >= 6) {
@@ -236,13 +236,13 @@ export interface OffsetCommitResponse {
    * The responses for each topic.
    * Versions: 0-9.
    */
-  topics: OffsetCommitResponseOffsetCommitResponseTopic[];
+  topics: OffsetCommitResponseTopic[];
   /** Tagged fields this codec has no name for, kept as read and written back. */
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** OffsetCommitResponseTopic, part of OffsetCommitResponse. Versions: 0-9. */
-export interface OffsetCommitResponseOffsetCommitResponseTopic {
+/** OffsetCommitResponseTopic, part of . Versions: 0-9. */
+export interface OffsetCommitResponseTopic {
   /**
    * The topic name.
    * Versions: 0-9.
@@ -252,13 +252,13 @@ export interface OffsetCommitResponseOffsetCommitResponseTopic {
    * The responses for each partition in the topic.
    * Versions: 0-9.
    */
-  partitions: OffsetCommitResponseOffsetCommitResponsePartition[];
+  partitions: OffsetCommitResponsePartition[];
   /** Tagged fields this codec has no name for, kept as read and written back. */
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** OffsetCommitResponsePartition, part of OffsetCommitResponse. Versions: 0-9. */
-export interface OffsetCommitResponseOffsetCommitResponsePartition {
+/** OffsetCommitResponsePartition, part of . Versions: 0-9. */
+export interface OffsetCommitResponsePartition {
   /**
    * The partition index.
    * Versions: 0-9.
@@ -282,8 +282,8 @@ function readOffsetCommitResponse(r: Reader, v: number): OffsetCommitResponse {
     const n = (v >= 8 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) nullNotAllowed("Topics");
     else {
-      const a: OffsetCommitResponseOffsetCommitResponseTopic[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetCommitResponseOffsetCommitResponseTopic(r, v));
+      const a: OffsetCommitResponseTopic[] = [];
+      for (let i = 0; i < n; i++) a.push(readOffsetCommitResponseTopic(r, v));
       m.topics = a;
     }
   }
@@ -305,22 +305,22 @@ function writeOffsetCommitResponse(w: Writer, m: OffsetCommitResponse, v: number
   {
     const a = m.topics ?? [];
     (v >= 8 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-    for (const e of a) writeOffsetCommitResponseOffsetCommitResponseTopic(w, e, v);
+    for (const e of a) writeOffsetCommitResponseTopic(w, e, v);
   }
   if (v >= 8) {
     writeTaggedFields(w, null, m.unknownTaggedFields);
   }
 }
 
-function readOffsetCommitResponseOffsetCommitResponseTopic(r: Reader, v: number): OffsetCommitResponseOffsetCommitResponseTopic {
-  const m = {} as OffsetCommitResponseOffsetCommitResponseTopic;
+function readOffsetCommitResponseTopic(r: Reader, v: number): OffsetCommitResponseTopic {
+  const m = {} as OffsetCommitResponseTopic;
   m.name = (v >= 8 ? r.compactString() : r.string());
   {
     const n = (v >= 8 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) nullNotAllowed("Partitions");
     else {
-      const a: OffsetCommitResponseOffsetCommitResponsePartition[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetCommitResponseOffsetCommitResponsePartition(r, v));
+      const a: OffsetCommitResponsePartition[] = [];
+      for (let i = 0; i < n; i++) a.push(readOffsetCommitResponsePartition(r, v));
       m.partitions = a;
     }
   }
@@ -335,20 +335,20 @@ function readOffsetCommitResponseOffsetCommitResponseTopic(r: Reader, v: number)
   return m;
 }
 
-function writeOffsetCommitResponseOffsetCommitResponseTopic(w: Writer, m: OffsetCommitResponseOffsetCommitResponseTopic, v: number): void {
+function writeOffsetCommitResponseTopic(w: Writer, m: OffsetCommitResponseTopic, v: number): void {
   (v >= 8 ? w.compactString(m.name ?? "") : w.string(m.name ?? ""));
   {
     const a = m.partitions ?? [];
     (v >= 8 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-    for (const e of a) writeOffsetCommitResponseOffsetCommitResponsePartition(w, e, v);
+    for (const e of a) writeOffsetCommitResponsePartition(w, e, v);
   }
   if (v >= 8) {
     writeTaggedFields(w, null, m.unknownTaggedFields);
   }
 }
 
-function readOffsetCommitResponseOffsetCommitResponsePartition(r: Reader, v: number): OffsetCommitResponseOffsetCommitResponsePartition {
-  const m = {} as OffsetCommitResponseOffsetCommitResponsePartition;
+function readOffsetCommitResponsePartition(r: Reader, v: number): OffsetCommitResponsePartition {
+  const m = {} as OffsetCommitResponsePartition;
   m.partitionIndex = r.int32();
   m.errorCode = r.int16();
   if (v >= 8) {
@@ -362,7 +362,7 @@ function readOffsetCommitResponseOffsetCommitResponsePartition(r: Reader, v: num
   return m;
 }
 
-function writeOffsetCommitResponseOffsetCommitResponsePartition(w: Writer, m: OffsetCommitResponseOffsetCommitResponsePartition, v: number): void {
+function writeOffsetCommitResponsePartition(w: Writer, m: OffsetCommitResponsePartition, v: number): void {
   w.int32(m.partitionIndex ?? 0);
   w.int16(m.errorCode ?? 0);
   if (v >= 8) {

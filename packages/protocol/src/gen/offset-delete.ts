@@ -16,11 +16,11 @@ export interface OffsetDeleteRequest {
    * The topics to delete offsets for
    * Versions: 0.
    */
-  topics: OffsetDeleteRequestOffsetDeleteRequestTopic[];
+  topics: OffsetDeleteRequestTopic[];
 }
 
-/** OffsetDeleteRequestTopic, part of OffsetDeleteRequest. Versions: 0. */
-export interface OffsetDeleteRequestOffsetDeleteRequestTopic {
+/** OffsetDeleteRequestTopic, part of . Versions: 0. */
+export interface OffsetDeleteRequestTopic {
   /**
    * The topic name.
    * Versions: 0.
@@ -30,11 +30,11 @@ export interface OffsetDeleteRequestOffsetDeleteRequestTopic {
    * Each partition to delete offsets for.
    * Versions: 0.
    */
-  partitions: OffsetDeleteRequestOffsetDeleteRequestPartition[];
+  partitions: OffsetDeleteRequestPartition[];
 }
 
-/** OffsetDeleteRequestPartition, part of OffsetDeleteRequest. Versions: 0. */
-export interface OffsetDeleteRequestOffsetDeleteRequestPartition {
+/** OffsetDeleteRequestPartition, part of . Versions: 0. */
+export interface OffsetDeleteRequestPartition {
   /**
    * The partition index.
    * Versions: 0.
@@ -49,8 +49,8 @@ function readOffsetDeleteRequest(r: Reader, v: number): OffsetDeleteRequest {
     const n = r.arrayLength();
     if (n < 0) nullNotAllowed("Topics");
     else {
-      const a: OffsetDeleteRequestOffsetDeleteRequestTopic[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetDeleteRequestOffsetDeleteRequestTopic(r, v));
+      const a: OffsetDeleteRequestTopic[] = [];
+      for (let i = 0; i < n; i++) a.push(readOffsetDeleteRequestTopic(r, v));
       m.topics = a;
     }
   }
@@ -62,41 +62,41 @@ function writeOffsetDeleteRequest(w: Writer, m: OffsetDeleteRequest, v: number):
   {
     const a = m.topics ?? [];
     w.arrayLength(a.length);
-    for (const e of a) writeOffsetDeleteRequestOffsetDeleteRequestTopic(w, e, v);
+    for (const e of a) writeOffsetDeleteRequestTopic(w, e, v);
   }
 }
 
-function readOffsetDeleteRequestOffsetDeleteRequestTopic(r: Reader, v: number): OffsetDeleteRequestOffsetDeleteRequestTopic {
-  const m = {} as OffsetDeleteRequestOffsetDeleteRequestTopic;
+function readOffsetDeleteRequestTopic(r: Reader, v: number): OffsetDeleteRequestTopic {
+  const m = {} as OffsetDeleteRequestTopic;
   m.name = r.string();
   {
     const n = r.arrayLength();
     if (n < 0) nullNotAllowed("Partitions");
     else {
-      const a: OffsetDeleteRequestOffsetDeleteRequestPartition[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetDeleteRequestOffsetDeleteRequestPartition(r, v));
+      const a: OffsetDeleteRequestPartition[] = [];
+      for (let i = 0; i < n; i++) a.push(readOffsetDeleteRequestPartition(r, v));
       m.partitions = a;
     }
   }
   return m;
 }
 
-function writeOffsetDeleteRequestOffsetDeleteRequestTopic(w: Writer, m: OffsetDeleteRequestOffsetDeleteRequestTopic, v: number): void {
+function writeOffsetDeleteRequestTopic(w: Writer, m: OffsetDeleteRequestTopic, v: number): void {
   w.string(m.name ?? "");
   {
     const a = m.partitions ?? [];
     w.arrayLength(a.length);
-    for (const e of a) writeOffsetDeleteRequestOffsetDeleteRequestPartition(w, e, v);
+    for (const e of a) writeOffsetDeleteRequestPartition(w, e, v);
   }
 }
 
-function readOffsetDeleteRequestOffsetDeleteRequestPartition(r: Reader, v: number): OffsetDeleteRequestOffsetDeleteRequestPartition {
-  const m = {} as OffsetDeleteRequestOffsetDeleteRequestPartition;
+function readOffsetDeleteRequestPartition(r: Reader, v: number): OffsetDeleteRequestPartition {
+  const m = {} as OffsetDeleteRequestPartition;
   m.partitionIndex = r.int32();
   return m;
 }
 
-function writeOffsetDeleteRequestOffsetDeleteRequestPartition(w: Writer, m: OffsetDeleteRequestOffsetDeleteRequestPartition, v: number): void {
+function writeOffsetDeleteRequestPartition(w: Writer, m: OffsetDeleteRequestPartition, v: number): void {
   w.int32(m.partitionIndex ?? 0);
 }
 
@@ -122,11 +122,11 @@ export interface OffsetDeleteResponse {
    * The responses for each topic.
    * Versions: 0.
    */
-  topics: OffsetDeleteResponseOffsetDeleteResponseTopic[];
+  topics: OffsetDeleteResponseTopic[];
 }
 
-/** OffsetDeleteResponseTopic, part of OffsetDeleteResponse. Versions: 0. */
-export interface OffsetDeleteResponseOffsetDeleteResponseTopic {
+/** OffsetDeleteResponseTopic, part of . Versions: 0. */
+export interface OffsetDeleteResponseTopic {
   /**
    * The topic name.
    * Versions: 0.
@@ -136,11 +136,11 @@ export interface OffsetDeleteResponseOffsetDeleteResponseTopic {
    * The responses for each partition in the topic.
    * Versions: 0.
    */
-  partitions: OffsetDeleteResponseOffsetDeleteResponsePartition[];
+  partitions: OffsetDeleteResponsePartition[];
 }
 
-/** OffsetDeleteResponsePartition, part of OffsetDeleteResponse. Versions: 0. */
-export interface OffsetDeleteResponseOffsetDeleteResponsePartition {
+/** OffsetDeleteResponsePartition, part of . Versions: 0. */
+export interface OffsetDeleteResponsePartition {
   /**
    * The partition index.
    * Versions: 0.
@@ -161,8 +161,8 @@ function readOffsetDeleteResponse(r: Reader, v: number): OffsetDeleteResponse {
     const n = r.arrayLength();
     if (n < 0) nullNotAllowed("Topics");
     else {
-      const a: OffsetDeleteResponseOffsetDeleteResponseTopic[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetDeleteResponseOffsetDeleteResponseTopic(r, v));
+      const a: OffsetDeleteResponseTopic[] = [];
+      for (let i = 0; i < n; i++) a.push(readOffsetDeleteResponseTopic(r, v));
       m.topics = a;
     }
   }
@@ -175,42 +175,42 @@ function writeOffsetDeleteResponse(w: Writer, m: OffsetDeleteResponse, v: number
   {
     const a = m.topics ?? [];
     w.arrayLength(a.length);
-    for (const e of a) writeOffsetDeleteResponseOffsetDeleteResponseTopic(w, e, v);
+    for (const e of a) writeOffsetDeleteResponseTopic(w, e, v);
   }
 }
 
-function readOffsetDeleteResponseOffsetDeleteResponseTopic(r: Reader, v: number): OffsetDeleteResponseOffsetDeleteResponseTopic {
-  const m = {} as OffsetDeleteResponseOffsetDeleteResponseTopic;
+function readOffsetDeleteResponseTopic(r: Reader, v: number): OffsetDeleteResponseTopic {
+  const m = {} as OffsetDeleteResponseTopic;
   m.name = r.string();
   {
     const n = r.arrayLength();
     if (n < 0) nullNotAllowed("Partitions");
     else {
-      const a: OffsetDeleteResponseOffsetDeleteResponsePartition[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetDeleteResponseOffsetDeleteResponsePartition(r, v));
+      const a: OffsetDeleteResponsePartition[] = [];
+      for (let i = 0; i < n; i++) a.push(readOffsetDeleteResponsePartition(r, v));
       m.partitions = a;
     }
   }
   return m;
 }
 
-function writeOffsetDeleteResponseOffsetDeleteResponseTopic(w: Writer, m: OffsetDeleteResponseOffsetDeleteResponseTopic, v: number): void {
+function writeOffsetDeleteResponseTopic(w: Writer, m: OffsetDeleteResponseTopic, v: number): void {
   w.string(m.name ?? "");
   {
     const a = m.partitions ?? [];
     w.arrayLength(a.length);
-    for (const e of a) writeOffsetDeleteResponseOffsetDeleteResponsePartition(w, e, v);
+    for (const e of a) writeOffsetDeleteResponsePartition(w, e, v);
   }
 }
 
-function readOffsetDeleteResponseOffsetDeleteResponsePartition(r: Reader, v: number): OffsetDeleteResponseOffsetDeleteResponsePartition {
-  const m = {} as OffsetDeleteResponseOffsetDeleteResponsePartition;
+function readOffsetDeleteResponsePartition(r: Reader, v: number): OffsetDeleteResponsePartition {
+  const m = {} as OffsetDeleteResponsePartition;
   m.partitionIndex = r.int32();
   m.errorCode = r.int16();
   return m;
 }
 
-function writeOffsetDeleteResponseOffsetDeleteResponsePartition(w: Writer, m: OffsetDeleteResponseOffsetDeleteResponsePartition, v: number): void {
+function writeOffsetDeleteResponsePartition(w: Writer, m: OffsetDeleteResponsePartition, v: number): void {
   w.int32(m.partitionIndex ?? 0);
   w.int16(m.errorCode ?? 0);
 }

@@ -16,12 +16,12 @@ export interface OffsetFetchRequest {
    * Each topic we would like to fetch offsets for, or null to fetch offsets for all topics.
    * Versions: 0-7. Nullable: 2-7.
    */
-  topics?: OffsetFetchRequestOffsetFetchRequestTopic[] | null;
+  topics?: OffsetFetchRequestTopic[] | null;
   /**
    * Each group we would like to fetch offsets for
    * Versions: 8-9.
    */
-  groups?: OffsetFetchRequestOffsetFetchRequestGroup[];
+  groups?: OffsetFetchRequestGroup[];
   /**
    * Whether broker should hold on returning unstable offsets but set a retriable error code for the partitions.
    * Versions: 7-9. Default: false.
@@ -31,8 +31,8 @@ export interface OffsetFetchRequest {
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** OffsetFetchRequestTopic, part of OffsetFetchRequest. Versions: 0-7. */
-export interface OffsetFetchRequestOffsetFetchRequestTopic {
+/** OffsetFetchRequestTopic, part of . Versions: 0-7. */
+export interface OffsetFetchRequestTopic {
   /**
    * The topic name.
    * Versions: 0-7.
@@ -47,8 +47,8 @@ export interface OffsetFetchRequestOffsetFetchRequestTopic {
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** OffsetFetchRequestGroup, part of OffsetFetchRequest. Versions: 8-9. */
-export interface OffsetFetchRequestOffsetFetchRequestGroup {
+/** OffsetFetchRequestGroup, part of . Versions: 8-9. */
+export interface OffsetFetchRequestGroup {
   /**
    * The group ID.
    * Versions: 8-9.
@@ -68,13 +68,13 @@ export interface OffsetFetchRequestOffsetFetchRequestGroup {
    * Each topic we would like to fetch offsets for, or null to fetch offsets for all topics.
    * Versions: 8-9. Nullable: 8-9.
    */
-  topics: OffsetFetchRequestOffsetFetchRequestTopics[] | null;
+  topics: OffsetFetchRequestTopics[] | null;
   /** Tagged fields this codec has no name for, kept as read and written back. */
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** OffsetFetchRequestTopics, part of OffsetFetchRequest. Versions: 8-9. */
-export interface OffsetFetchRequestOffsetFetchRequestTopics {
+/** OffsetFetchRequestTopics, part of . Versions: 8-9. */
+export interface OffsetFetchRequestTopics {
   /**
    * The topic name.
    * Versions: 8-9.
@@ -99,8 +99,8 @@ function readOffsetFetchRequest(r: Reader, v: number): OffsetFetchRequest {
       const n = (v >= 6 ? r.compactArrayLength() : r.arrayLength());
       if (n < 0) if (v >= 2) m.topics = null; else nullNotAllowed("Topics");
       else {
-        const a: OffsetFetchRequestOffsetFetchRequestTopic[] = [];
-        for (let i = 0; i < n; i++) a.push(readOffsetFetchRequestOffsetFetchRequestTopic(r, v));
+        const a: OffsetFetchRequestTopic[] = [];
+        for (let i = 0; i < n; i++) a.push(readOffsetFetchRequestTopic(r, v));
         m.topics = a;
       }
     }
@@ -110,8 +110,8 @@ function readOffsetFetchRequest(r: Reader, v: number): OffsetFetchRequest {
       const n = r.compactArrayLength();
       if (n < 0) nullNotAllowed("Groups");
       else {
-        const a: OffsetFetchRequestOffsetFetchRequestGroup[] = [];
-        for (let i = 0; i < n; i++) a.push(readOffsetFetchRequestOffsetFetchRequestGroup(r, v));
+        const a: OffsetFetchRequestGroup[] = [];
+        for (let i = 0; i < n; i++) a.push(readOffsetFetchRequestGroup(r, v));
         m.groups = a;
       }
     }
@@ -140,7 +140,7 @@ function writeOffsetFetchRequest(w: Writer, m: OffsetFetchRequest, v: number): v
       if (a === null) if (v >= 2) (v >= 6 ? w.compactArrayLength(null) : w.arrayLength(null)); else nullNotAllowed("Topics");
       else {
         (v >= 6 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-        for (const e of a) writeOffsetFetchRequestOffsetFetchRequestTopic(w, e, v);
+        for (const e of a) writeOffsetFetchRequestTopic(w, e, v);
       }
     }
   }
@@ -148,7 +148,7 @@ function writeOffsetFetchRequest(w: Writer, m: OffsetFetchRequest, v: number): v
     {
       const a = m.groups ?? [];
       w.compactArrayLength(a.length);
-      for (const e of a) writeOffsetFetchRequestOffsetFetchRequestGroup(w, e, v);
+      for (const e of a) writeOffsetFetchRequestGroup(w, e, v);
     }
   }
   if (v >= 7) {
@@ -159,8 +159,8 @@ function writeOffsetFetchRequest(w: Writer, m: OffsetFetchRequest, v: number): v
   }
 }
 
-function readOffsetFetchRequestOffsetFetchRequestTopic(r: Reader, v: number): OffsetFetchRequestOffsetFetchRequestTopic {
-  const m = {} as OffsetFetchRequestOffsetFetchRequestTopic;
+function readOffsetFetchRequestTopic(r: Reader, v: number): OffsetFetchRequestTopic {
+  const m = {} as OffsetFetchRequestTopic;
   m.name = (v >= 6 ? r.compactString() : r.string());
   {
     const n = (v >= 6 ? r.compactArrayLength() : r.arrayLength());
@@ -182,7 +182,7 @@ function readOffsetFetchRequestOffsetFetchRequestTopic(r: Reader, v: number): Of
   return m;
 }
 
-function writeOffsetFetchRequestOffsetFetchRequestTopic(w: Writer, m: OffsetFetchRequestOffsetFetchRequestTopic, v: number): void {
+function writeOffsetFetchRequestTopic(w: Writer, m: OffsetFetchRequestTopic, v: number): void {
   (v >= 6 ? w.compactString(m.name ?? "") : w.string(m.name ?? ""));
   {
     const a = m.partitionIndexes ?? [];
@@ -194,8 +194,8 @@ function writeOffsetFetchRequestOffsetFetchRequestTopic(w: Writer, m: OffsetFetc
   }
 }
 
-function readOffsetFetchRequestOffsetFetchRequestGroup(r: Reader, v: number): OffsetFetchRequestOffsetFetchRequestGroup {
-  const m = {} as OffsetFetchRequestOffsetFetchRequestGroup;
+function readOffsetFetchRequestGroup(r: Reader, v: number): OffsetFetchRequestGroup {
+  const m = {} as OffsetFetchRequestGroup;
   m.groupId = r.compactString();
   if (v >= 9) {
     m.memberId = r.compactNullableString();
@@ -207,8 +207,8 @@ function readOffsetFetchRequestOffsetFetchRequestGroup(r: Reader, v: number): Of
     const n = r.compactArrayLength();
     if (n < 0) m.topics = null;
     else {
-      const a: OffsetFetchRequestOffsetFetchRequestTopics[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetFetchRequestOffsetFetchRequestTopics(r, v));
+      const a: OffsetFetchRequestTopics[] = [];
+      for (let i = 0; i < n; i++) a.push(readOffsetFetchRequestTopics(r, v));
       m.topics = a;
     }
   }
@@ -221,7 +221,7 @@ function readOffsetFetchRequestOffsetFetchRequestGroup(r: Reader, v: number): Of
   return m;
 }
 
-function writeOffsetFetchRequestOffsetFetchRequestGroup(w: Writer, m: OffsetFetchRequestOffsetFetchRequestGroup, v: number): void {
+function writeOffsetFetchRequestGroup(w: Writer, m: OffsetFetchRequestGroup, v: number): void {
   w.compactString(m.groupId ?? "");
   if (v >= 9) {
     w.compactNullableString(m.memberId === undefined ? null : m.memberId);
@@ -234,14 +234,14 @@ function writeOffsetFetchRequestOffsetFetchRequestGroup(w: Writer, m: OffsetFetc
     if (a === null) w.compactArrayLength(null);
     else {
       w.compactArrayLength(a.length);
-      for (const e of a) writeOffsetFetchRequestOffsetFetchRequestTopics(w, e, v);
+      for (const e of a) writeOffsetFetchRequestTopics(w, e, v);
     }
   }
   writeTaggedFields(w, null, m.unknownTaggedFields);
 }
 
-function readOffsetFetchRequestOffsetFetchRequestTopics(r: Reader, v: number): OffsetFetchRequestOffsetFetchRequestTopics {
-  const m = {} as OffsetFetchRequestOffsetFetchRequestTopics;
+function readOffsetFetchRequestTopics(r: Reader, v: number): OffsetFetchRequestTopics {
+  const m = {} as OffsetFetchRequestTopics;
   m.name = r.compactString();
   {
     const n = r.compactArrayLength();
@@ -261,7 +261,7 @@ function readOffsetFetchRequestOffsetFetchRequestTopics(r: Reader, v: number): O
   return m;
 }
 
-function writeOffsetFetchRequestOffsetFetchRequestTopics(w: Writer, m: OffsetFetchRequestOffsetFetchRequestTopics, v: number): void {
+function writeOffsetFetchRequestTopics(w: Writer, m: OffsetFetchRequestTopics, v: number): void {
   w.compactString(m.name ?? "");
   {
     const a = m.partitionIndexes ?? [];
@@ -288,7 +288,7 @@ export interface OffsetFetchResponse {
    * The responses per topic.
    * Versions: 0-7.
    */
-  topics?: OffsetFetchResponseOffsetFetchResponseTopic[];
+  topics?: OffsetFetchResponseTopic[];
   /**
    * The top-level error code, or 0 if there was no error.
    * Versions: 2-7. Default: 0.
@@ -298,13 +298,13 @@ export interface OffsetFetchResponse {
    * The responses per group id.
    * Versions: 8-9.
    */
-  groups?: OffsetFetchResponseOffsetFetchResponseGroup[];
+  groups?: OffsetFetchResponseGroup[];
   /** Tagged fields this codec has no name for, kept as read and written back. */
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** OffsetFetchResponseTopic, part of OffsetFetchResponse. Versions: 0-7. */
-export interface OffsetFetchResponseOffsetFetchResponseTopic {
+/** OffsetFetchResponseTopic, part of . Versions: 0-7. */
+export interface OffsetFetchResponseTopic {
   /**
    * The topic name.
    * Versions: 0-7.
@@ -314,13 +314,13 @@ export interface OffsetFetchResponseOffsetFetchResponseTopic {
    * The responses per partition
    * Versions: 0-7.
    */
-  partitions: OffsetFetchResponseOffsetFetchResponsePartition[];
+  partitions: OffsetFetchResponsePartition[];
   /** Tagged fields this codec has no name for, kept as read and written back. */
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** OffsetFetchResponsePartition, part of OffsetFetchResponse. Versions: 0-7. */
-export interface OffsetFetchResponseOffsetFetchResponsePartition {
+/** OffsetFetchResponsePartition, part of . Versions: 0-7. */
+export interface OffsetFetchResponsePartition {
   /**
    * The partition index.
    * Versions: 0-7.
@@ -350,8 +350,8 @@ export interface OffsetFetchResponseOffsetFetchResponsePartition {
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** OffsetFetchResponseGroup, part of OffsetFetchResponse. Versions: 8-9. */
-export interface OffsetFetchResponseOffsetFetchResponseGroup {
+/** OffsetFetchResponseGroup, part of . Versions: 8-9. */
+export interface OffsetFetchResponseGroup {
   /**
    * The group ID.
    * Versions: 8-9.
@@ -361,7 +361,7 @@ export interface OffsetFetchResponseOffsetFetchResponseGroup {
    * The responses per topic.
    * Versions: 8-9.
    */
-  topics: OffsetFetchResponseOffsetFetchResponseTopics[];
+  topics: OffsetFetchResponseTopics[];
   /**
    * The group-level error code, or 0 if there was no error.
    * Versions: 8-9. Default: 0.
@@ -371,8 +371,8 @@ export interface OffsetFetchResponseOffsetFetchResponseGroup {
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** OffsetFetchResponseTopics, part of OffsetFetchResponse. Versions: 8-9. */
-export interface OffsetFetchResponseOffsetFetchResponseTopics {
+/** OffsetFetchResponseTopics, part of . Versions: 8-9. */
+export interface OffsetFetchResponseTopics {
   /**
    * The topic name.
    * Versions: 8-9.
@@ -382,13 +382,13 @@ export interface OffsetFetchResponseOffsetFetchResponseTopics {
    * The responses per partition
    * Versions: 8-9.
    */
-  partitions: OffsetFetchResponseOffsetFetchResponsePartitions[];
+  partitions: OffsetFetchResponsePartitions[];
   /** Tagged fields this codec has no name for, kept as read and written back. */
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** OffsetFetchResponsePartitions, part of OffsetFetchResponse. Versions: 8-9. */
-export interface OffsetFetchResponseOffsetFetchResponsePartitions {
+/** OffsetFetchResponsePartitions, part of . Versions: 8-9. */
+export interface OffsetFetchResponsePartitions {
   /**
    * The partition index.
    * Versions: 8-9.
@@ -428,8 +428,8 @@ function readOffsetFetchResponse(r: Reader, v: number): OffsetFetchResponse {
       const n = (v >= 6 ? r.compactArrayLength() : r.arrayLength());
       if (n < 0) nullNotAllowed("Topics");
       else {
-        const a: OffsetFetchResponseOffsetFetchResponseTopic[] = [];
-        for (let i = 0; i < n; i++) a.push(readOffsetFetchResponseOffsetFetchResponseTopic(r, v));
+        const a: OffsetFetchResponseTopic[] = [];
+        for (let i = 0; i < n; i++) a.push(readOffsetFetchResponseTopic(r, v));
         m.topics = a;
       }
     }
@@ -442,8 +442,8 @@ function readOffsetFetchResponse(r: Reader, v: number): OffsetFetchResponse {
       const n = r.compactArrayLength();
       if (n < 0) nullNotAllowed("Groups");
       else {
-        const a: OffsetFetchResponseOffsetFetchResponseGroup[] = [];
-        for (let i = 0; i < n; i++) a.push(readOffsetFetchResponseOffsetFetchResponseGroup(r, v));
+        const a: OffsetFetchResponseGroup[] = [];
+        for (let i = 0; i < n; i++) a.push(readOffsetFetchResponseGroup(r, v));
         m.groups = a;
       }
     }
@@ -467,7 +467,7 @@ function writeOffsetFetchResponse(w: Writer, m: OffsetFetchResponse, v: number):
     {
       const a = m.topics ?? [];
       (v >= 6 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-      for (const e of a) writeOffsetFetchResponseOffsetFetchResponseTopic(w, e, v);
+      for (const e of a) writeOffsetFetchResponseTopic(w, e, v);
     }
   }
   if (v >= 2 && v <= 7) {
@@ -477,7 +477,7 @@ function writeOffsetFetchResponse(w: Writer, m: OffsetFetchResponse, v: number):
     {
       const a = m.groups ?? [];
       w.compactArrayLength(a.length);
-      for (const e of a) writeOffsetFetchResponseOffsetFetchResponseGroup(w, e, v);
+      for (const e of a) writeOffsetFetchResponseGroup(w, e, v);
     }
   }
   if (v >= 6) {
@@ -485,15 +485,15 @@ function writeOffsetFetchResponse(w: Writer, m: OffsetFetchResponse, v: number):
   }
 }
 
-function readOffsetFetchResponseOffsetFetchResponseTopic(r: Reader, v: number): OffsetFetchResponseOffsetFetchResponseTopic {
-  const m = {} as OffsetFetchResponseOffsetFetchResponseTopic;
+function readOffsetFetchResponseTopic(r: Reader, v: number): OffsetFetchResponseTopic {
+  const m = {} as OffsetFetchResponseTopic;
   m.name = (v >= 6 ? r.compactString() : r.string());
   {
     const n = (v >= 6 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) nullNotAllowed("Partitions");
     else {
-      const a: OffsetFetchResponseOffsetFetchResponsePartition[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetFetchResponseOffsetFetchResponsePartition(r, v));
+      const a: OffsetFetchResponsePartition[] = [];
+      for (let i = 0; i < n; i++) a.push(readOffsetFetchResponsePartition(r, v));
       m.partitions = a;
     }
   }
@@ -508,20 +508,20 @@ function readOffsetFetchResponseOffsetFetchResponseTopic(r: Reader, v: number): 
   return m;
 }
 
-function writeOffsetFetchResponseOffsetFetchResponseTopic(w: Writer, m: OffsetFetchResponseOffsetFetchResponseTopic, v: number): void {
+function writeOffsetFetchResponseTopic(w: Writer, m: OffsetFetchResponseTopic, v: number): void {
   (v >= 6 ? w.compactString(m.name ?? "") : w.string(m.name ?? ""));
   {
     const a = m.partitions ?? [];
     (v >= 6 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-    for (const e of a) writeOffsetFetchResponseOffsetFetchResponsePartition(w, e, v);
+    for (const e of a) writeOffsetFetchResponsePartition(w, e, v);
   }
   if (v >= 6) {
     writeTaggedFields(w, null, m.unknownTaggedFields);
   }
 }
 
-function readOffsetFetchResponseOffsetFetchResponsePartition(r: Reader, v: number): OffsetFetchResponseOffsetFetchResponsePartition {
-  const m = {} as OffsetFetchResponseOffsetFetchResponsePartition;
+function readOffsetFetchResponsePartition(r: Reader, v: number): OffsetFetchResponsePartition {
+  const m = {} as OffsetFetchResponsePartition;
   m.partitionIndex = r.int32();
   m.committedOffset = r.int64();
   if (v >= 5) {
@@ -540,7 +540,7 @@ function readOffsetFetchResponseOffsetFetchResponsePartition(r: Reader, v: numbe
   return m;
 }
 
-function writeOffsetFetchResponseOffsetFetchResponsePartition(w: Writer, m: OffsetFetchResponseOffsetFetchResponsePartition, v: number): void {
+function writeOffsetFetchResponsePartition(w: Writer, m: OffsetFetchResponsePartition, v: number): void {
   w.int32(m.partitionIndex ?? 0);
   w.int64(m.committedOffset ?? 0n);
   if (v >= 5) {
@@ -553,15 +553,15 @@ function writeOffsetFetchResponseOffsetFetchResponsePartition(w: Writer, m: Offs
   }
 }
 
-function readOffsetFetchResponseOffsetFetchResponseGroup(r: Reader, v: number): OffsetFetchResponseOffsetFetchResponseGroup {
-  const m = {} as OffsetFetchResponseOffsetFetchResponseGroup;
+function readOffsetFetchResponseGroup(r: Reader, v: number): OffsetFetchResponseGroup {
+  const m = {} as OffsetFetchResponseGroup;
   m.groupId = r.compactString();
   {
     const n = r.compactArrayLength();
     if (n < 0) nullNotAllowed("Topics");
     else {
-      const a: OffsetFetchResponseOffsetFetchResponseTopics[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetFetchResponseOffsetFetchResponseTopics(r, v));
+      const a: OffsetFetchResponseTopics[] = [];
+      for (let i = 0; i < n; i++) a.push(readOffsetFetchResponseTopics(r, v));
       m.topics = a;
     }
   }
@@ -575,26 +575,26 @@ function readOffsetFetchResponseOffsetFetchResponseGroup(r: Reader, v: number): 
   return m;
 }
 
-function writeOffsetFetchResponseOffsetFetchResponseGroup(w: Writer, m: OffsetFetchResponseOffsetFetchResponseGroup, v: number): void {
+function writeOffsetFetchResponseGroup(w: Writer, m: OffsetFetchResponseGroup, v: number): void {
   w.compactString(m.groupId ?? "");
   {
     const a = m.topics ?? [];
     w.compactArrayLength(a.length);
-    for (const e of a) writeOffsetFetchResponseOffsetFetchResponseTopics(w, e, v);
+    for (const e of a) writeOffsetFetchResponseTopics(w, e, v);
   }
   w.int16(m.errorCode ?? 0);
   writeTaggedFields(w, null, m.unknownTaggedFields);
 }
 
-function readOffsetFetchResponseOffsetFetchResponseTopics(r: Reader, v: number): OffsetFetchResponseOffsetFetchResponseTopics {
-  const m = {} as OffsetFetchResponseOffsetFetchResponseTopics;
+function readOffsetFetchResponseTopics(r: Reader, v: number): OffsetFetchResponseTopics {
+  const m = {} as OffsetFetchResponseTopics;
   m.name = r.compactString();
   {
     const n = r.compactArrayLength();
     if (n < 0) nullNotAllowed("Partitions");
     else {
-      const a: OffsetFetchResponseOffsetFetchResponsePartitions[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetFetchResponseOffsetFetchResponsePartitions(r, v));
+      const a: OffsetFetchResponsePartitions[] = [];
+      for (let i = 0; i < n; i++) a.push(readOffsetFetchResponsePartitions(r, v));
       m.partitions = a;
     }
   }
@@ -607,18 +607,18 @@ function readOffsetFetchResponseOffsetFetchResponseTopics(r: Reader, v: number):
   return m;
 }
 
-function writeOffsetFetchResponseOffsetFetchResponseTopics(w: Writer, m: OffsetFetchResponseOffsetFetchResponseTopics, v: number): void {
+function writeOffsetFetchResponseTopics(w: Writer, m: OffsetFetchResponseTopics, v: number): void {
   w.compactString(m.name ?? "");
   {
     const a = m.partitions ?? [];
     w.compactArrayLength(a.length);
-    for (const e of a) writeOffsetFetchResponseOffsetFetchResponsePartitions(w, e, v);
+    for (const e of a) writeOffsetFetchResponsePartitions(w, e, v);
   }
   writeTaggedFields(w, null, m.unknownTaggedFields);
 }
 
-function readOffsetFetchResponseOffsetFetchResponsePartitions(r: Reader, v: number): OffsetFetchResponseOffsetFetchResponsePartitions {
-  const m = {} as OffsetFetchResponseOffsetFetchResponsePartitions;
+function readOffsetFetchResponsePartitions(r: Reader, v: number): OffsetFetchResponsePartitions {
+  const m = {} as OffsetFetchResponsePartitions;
   m.partitionIndex = r.int32();
   m.committedOffset = r.int64();
   m.committedLeaderEpoch = r.int32();
@@ -633,7 +633,7 @@ function readOffsetFetchResponseOffsetFetchResponsePartitions(r: Reader, v: numb
   return m;
 }
 
-function writeOffsetFetchResponseOffsetFetchResponsePartitions(w: Writer, m: OffsetFetchResponseOffsetFetchResponsePartitions, v: number): void {
+function writeOffsetFetchResponsePartitions(w: Writer, m: OffsetFetchResponsePartitions, v: number): void {
   w.int32(m.partitionIndex ?? 0);
   w.int64(m.committedOffset ?? 0n);
   w.int32(m.committedLeaderEpoch ?? -1);

@@ -41,13 +41,13 @@ export interface SyncGroupRequest {
    * Each assignment.
    * Versions: 0-5.
    */
-  assignments: SyncGroupRequestSyncGroupRequestAssignment[];
+  assignments: SyncGroupRequestAssignment[];
   /** Tagged fields this codec has no name for, kept as read and written back. */
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** SyncGroupRequestAssignment, part of SyncGroupRequest. Versions: 0-5. */
-export interface SyncGroupRequestSyncGroupRequestAssignment {
+/** SyncGroupRequestAssignment, part of . Versions: 0-5. */
+export interface SyncGroupRequestAssignment {
   /**
    * The ID of the member to assign.
    * Versions: 0-5.
@@ -80,8 +80,8 @@ function readSyncGroupRequest(r: Reader, v: number): SyncGroupRequest {
     const n = (v >= 4 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) nullNotAllowed("Assignments");
     else {
-      const a: SyncGroupRequestSyncGroupRequestAssignment[] = [];
-      for (let i = 0; i < n; i++) a.push(readSyncGroupRequestSyncGroupRequestAssignment(r, v));
+      const a: SyncGroupRequestAssignment[] = [];
+      for (let i = 0; i < n; i++) a.push(readSyncGroupRequestAssignment(r, v));
       m.assignments = a;
     }
   }
@@ -112,15 +112,15 @@ function writeSyncGroupRequest(w: Writer, m: SyncGroupRequest, v: number): void 
   {
     const a = m.assignments ?? [];
     (v >= 4 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-    for (const e of a) writeSyncGroupRequestSyncGroupRequestAssignment(w, e, v);
+    for (const e of a) writeSyncGroupRequestAssignment(w, e, v);
   }
   if (v >= 4) {
     writeTaggedFields(w, null, m.unknownTaggedFields);
   }
 }
 
-function readSyncGroupRequestSyncGroupRequestAssignment(r: Reader, v: number): SyncGroupRequestSyncGroupRequestAssignment {
-  const m = {} as SyncGroupRequestSyncGroupRequestAssignment;
+function readSyncGroupRequestAssignment(r: Reader, v: number): SyncGroupRequestAssignment {
+  const m = {} as SyncGroupRequestAssignment;
   m.memberId = (v >= 4 ? r.compactString() : r.string());
   m.assignment = (v >= 4 ? r.compactBytes() : r.bytes());
   if (v >= 4) {
@@ -134,7 +134,7 @@ function readSyncGroupRequestSyncGroupRequestAssignment(r: Reader, v: number): S
   return m;
 }
 
-function writeSyncGroupRequestSyncGroupRequestAssignment(w: Writer, m: SyncGroupRequestSyncGroupRequestAssignment, v: number): void {
+function writeSyncGroupRequestAssignment(w: Writer, m: SyncGroupRequestAssignment, v: number): void {
   (v >= 4 ? w.compactString(m.memberId ?? "") : w.string(m.memberId ?? ""));
   (v >= 4 ? w.compactBytes(m.assignment ?? EMPTY_BYTES) : w.bytes(m.assignment ?? EMPTY_BYTES));
   if (v >= 4) {

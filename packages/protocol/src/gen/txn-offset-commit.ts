@@ -46,13 +46,13 @@ export interface TxnOffsetCommitRequest {
    * Each topic that we want to commit offsets for.
    * Versions: 0-4.
    */
-  topics: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic[];
+  topics: TxnOffsetCommitRequestTopic[];
   /** Tagged fields this codec has no name for, kept as read and written back. */
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** TxnOffsetCommitRequestTopic, part of TxnOffsetCommitRequest. Versions: 0-4. */
-export interface TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
+/** TxnOffsetCommitRequestTopic, part of . Versions: 0-4. */
+export interface TxnOffsetCommitRequestTopic {
   /**
    * The topic name.
    * Versions: 0-4.
@@ -62,13 +62,13 @@ export interface TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
    * The partitions inside the topic that we want to commit offsets for.
    * Versions: 0-4.
    */
-  partitions: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition[];
+  partitions: TxnOffsetCommitRequestPartition[];
   /** Tagged fields this codec has no name for, kept as read and written back. */
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** TxnOffsetCommitRequestPartition, part of TxnOffsetCommitRequest. Versions: 0-4. */
-export interface TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
+/** TxnOffsetCommitRequestPartition, part of . Versions: 0-4. */
+export interface TxnOffsetCommitRequestPartition {
   /**
    * The index of the partition within the topic.
    * Versions: 0-4.
@@ -112,8 +112,8 @@ function readTxnOffsetCommitRequest(r: Reader, v: number): TxnOffsetCommitReques
     const n = (v >= 3 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) nullNotAllowed("Topics");
     else {
-      const a: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic[] = [];
-      for (let i = 0; i < n; i++) a.push(readTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r, v));
+      const a: TxnOffsetCommitRequestTopic[] = [];
+      for (let i = 0; i < n; i++) a.push(readTxnOffsetCommitRequestTopic(r, v));
       m.topics = a;
     }
   }
@@ -145,22 +145,22 @@ function writeTxnOffsetCommitRequest(w: Writer, m: TxnOffsetCommitRequest, v: nu
   {
     const a = m.topics ?? [];
     (v >= 3 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-    for (const e of a) writeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(w, e, v);
+    for (const e of a) writeTxnOffsetCommitRequestTopic(w, e, v);
   }
   if (v >= 3) {
     writeTaggedFields(w, null, m.unknownTaggedFields);
   }
 }
 
-function readTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r: Reader, v: number): TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
-  const m = {} as TxnOffsetCommitRequestTxnOffsetCommitRequestTopic;
+function readTxnOffsetCommitRequestTopic(r: Reader, v: number): TxnOffsetCommitRequestTopic {
+  const m = {} as TxnOffsetCommitRequestTopic;
   m.name = (v >= 3 ? r.compactString() : r.string());
   {
     const n = (v >= 3 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) nullNotAllowed("Partitions");
     else {
-      const a: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition[] = [];
-      for (let i = 0; i < n; i++) a.push(readTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(r, v));
+      const a: TxnOffsetCommitRequestPartition[] = [];
+      for (let i = 0; i < n; i++) a.push(readTxnOffsetCommitRequestPartition(r, v));
       m.partitions = a;
     }
   }
@@ -175,20 +175,20 @@ function readTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r: Reader, v: num
   return m;
 }
 
-function writeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(w: Writer, m: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic, v: number): void {
+function writeTxnOffsetCommitRequestTopic(w: Writer, m: TxnOffsetCommitRequestTopic, v: number): void {
   (v >= 3 ? w.compactString(m.name ?? "") : w.string(m.name ?? ""));
   {
     const a = m.partitions ?? [];
     (v >= 3 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-    for (const e of a) writeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(w, e, v);
+    for (const e of a) writeTxnOffsetCommitRequestPartition(w, e, v);
   }
   if (v >= 3) {
     writeTaggedFields(w, null, m.unknownTaggedFields);
   }
 }
 
-function readTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(r: Reader, v: number): TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
-  const m = {} as TxnOffsetCommitRequestTxnOffsetCommitRequestPartition;
+function readTxnOffsetCommitRequestPartition(r: Reader, v: number): TxnOffsetCommitRequestPartition {
+  const m = {} as TxnOffsetCommitRequestPartition;
   m.partitionIndex = r.int32();
   m.committedOffset = r.int64();
   if (v >= 2) {
@@ -206,7 +206,7 @@ function readTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(r: Reader, v:
   return m;
 }
 
-function writeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(w: Writer, m: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition, v: number): void {
+function writeTxnOffsetCommitRequestPartition(w: Writer, m: TxnOffsetCommitRequestPartition, v: number): void {
   w.int32(m.partitionIndex ?? 0);
   w.int64(m.committedOffset ?? 0n);
   if (v >= 2) {
@@ -235,13 +235,13 @@ export interface TxnOffsetCommitResponse {
    * The responses for each topic.
    * Versions: 0-4.
    */
-  topics: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic[];
+  topics: TxnOffsetCommitResponseTopic[];
   /** Tagged fields this codec has no name for, kept as read and written back. */
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** TxnOffsetCommitResponseTopic, part of TxnOffsetCommitResponse. Versions: 0-4. */
-export interface TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
+/** TxnOffsetCommitResponseTopic, part of . Versions: 0-4. */
+export interface TxnOffsetCommitResponseTopic {
   /**
    * The topic name.
    * Versions: 0-4.
@@ -251,13 +251,13 @@ export interface TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
    * The responses for each partition in the topic.
    * Versions: 0-4.
    */
-  partitions: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition[];
+  partitions: TxnOffsetCommitResponsePartition[];
   /** Tagged fields this codec has no name for, kept as read and written back. */
   unknownTaggedFields?: UnknownTaggedField[];
 }
 
-/** TxnOffsetCommitResponsePartition, part of TxnOffsetCommitResponse. Versions: 0-4. */
-export interface TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
+/** TxnOffsetCommitResponsePartition, part of . Versions: 0-4. */
+export interface TxnOffsetCommitResponsePartition {
   /**
    * The partition index.
    * Versions: 0-4.
@@ -279,8 +279,8 @@ function readTxnOffsetCommitResponse(r: Reader, v: number): TxnOffsetCommitRespo
     const n = (v >= 3 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) nullNotAllowed("Topics");
     else {
-      const a: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic[] = [];
-      for (let i = 0; i < n; i++) a.push(readTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r, v));
+      const a: TxnOffsetCommitResponseTopic[] = [];
+      for (let i = 0; i < n; i++) a.push(readTxnOffsetCommitResponseTopic(r, v));
       m.topics = a;
     }
   }
@@ -300,22 +300,22 @@ function writeTxnOffsetCommitResponse(w: Writer, m: TxnOffsetCommitResponse, v: 
   {
     const a = m.topics ?? [];
     (v >= 3 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-    for (const e of a) writeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(w, e, v);
+    for (const e of a) writeTxnOffsetCommitResponseTopic(w, e, v);
   }
   if (v >= 3) {
     writeTaggedFields(w, null, m.unknownTaggedFields);
   }
 }
 
-function readTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r: Reader, v: number): TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
-  const m = {} as TxnOffsetCommitResponseTxnOffsetCommitResponseTopic;
+function readTxnOffsetCommitResponseTopic(r: Reader, v: number): TxnOffsetCommitResponseTopic {
+  const m = {} as TxnOffsetCommitResponseTopic;
   m.name = (v >= 3 ? r.compactString() : r.string());
   {
     const n = (v >= 3 ? r.compactArrayLength() : r.arrayLength());
     if (n < 0) nullNotAllowed("Partitions");
     else {
-      const a: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition[] = [];
-      for (let i = 0; i < n; i++) a.push(readTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(r, v));
+      const a: TxnOffsetCommitResponsePartition[] = [];
+      for (let i = 0; i < n; i++) a.push(readTxnOffsetCommitResponsePartition(r, v));
       m.partitions = a;
     }
   }
@@ -330,20 +330,20 @@ function readTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r: Reader, v: n
   return m;
 }
 
-function writeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(w: Writer, m: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic, v: number): void {
+function writeTxnOffsetCommitResponseTopic(w: Writer, m: TxnOffsetCommitResponseTopic, v: number): void {
   (v >= 3 ? w.compactString(m.name ?? "") : w.string(m.name ?? ""));
   {
     const a = m.partitions ?? [];
     (v >= 3 ? w.compactArrayLength(a.length) : w.arrayLength(a.length));
-    for (const e of a) writeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(w, e, v);
+    for (const e of a) writeTxnOffsetCommitResponsePartition(w, e, v);
   }
   if (v >= 3) {
     writeTaggedFields(w, null, m.unknownTaggedFields);
   }
 }
 
-function readTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(r: Reader, v: number): TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
-  const m = {} as TxnOffsetCommitResponseTxnOffsetCommitResponsePartition;
+function readTxnOffsetCommitResponsePartition(r: Reader, v: number): TxnOffsetCommitResponsePartition {
+  const m = {} as TxnOffsetCommitResponsePartition;
   m.partitionIndex = r.int32();
   m.errorCode = r.int16();
   if (v >= 3) {
@@ -357,7 +357,7 @@ function readTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(r: Reader, 
   return m;
 }
 
-function writeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(w: Writer, m: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition, v: number): void {
+function writeTxnOffsetCommitResponsePartition(w: Writer, m: TxnOffsetCommitResponsePartition, v: number): void {
   w.int32(m.partitionIndex ?? 0);
   w.int16(m.errorCode ?? 0);
   if (v >= 3) {
