@@ -44,6 +44,8 @@ interface TopicEntry {
   config: TopicConfig;
   revision: number;
   logs: PartitionLog[];
+  /** Leader epoch of each partition, from its PartitionState. */
+  epochs: number[];
 }
 
 const ok = (topic?: TopicInfo): TopicResult => (topic === undefined ? { errorCode: ErrorCode.NONE, errorMessage: null } : { errorCode: ErrorCode.NONE, errorMessage: null, topic });
@@ -73,12 +75,14 @@ export class TopicManager {
     const { metadata } = this.options;
     const states = await metadata.listPartitionStates(config.name);
     const logs: PartitionLog[] = [];
+    const epochs: number[] = [];
     for (let p = 0; p < config.partitions; p++) {
       const found = states.find((s) => s.value.partition === p);
       if (found === undefined) throw new Error(`topic ${config.name} has no state for partition ${p}`);
       logs.push(await this.openLog(found.value, found.revision));
+      epochs.push(found.value.leaderEpoch);
     }
-    const entry: TopicEntry = { info: this.infoOf(config), config, revision, logs };
+    const entry: TopicEntry = { info: this.infoOf(config), config, revision, logs, epochs };
     this.topics.set(config.name, entry);
     this.byId.set(config.topicId, config.name);
     return entry;
@@ -131,6 +135,11 @@ export class TopicManager {
   /** The log of a partition, or undefined when the topic or partition does not exist. */
   log(topic: string, partition: number): PartitionLog | undefined {
     return this.topics.get(topic)?.logs[partition];
+  }
+
+  /** The partition's leader epoch (0 until leadership moves between brokers). */
+  leaderEpoch(topic: string, partition: number): number {
+    return this.topics.get(topic)?.epochs[partition] ?? -1;
   }
 
   get autoCreateEnabled(): boolean {
@@ -236,6 +245,7 @@ export class TopicManager {
       for (let p = current; p < count; p++) {
         const s = states.find((x) => x.value.partition === p)!;
         entry.logs.push(await this.openLog(s.value, s.revision));
+        entry.epochs.push(s.value.leaderEpoch);
       }
       entry.config = grown.value;
       entry.revision = grown.revision;

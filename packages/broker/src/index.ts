@@ -1,0 +1,12 @@
+export { Broker, DEFAULT_BROKER_CONFIG } from "./broker.js";
+export type { BrokerConfig } from "./broker.js";
+export type { Logger } from "./logger.js";
+export { silentLogger } from "./logger.js";
+export { HandlerRegistry } from "./handlers/handler-registry.js";
+export { NO_RESPONSE, defineHandler } from "./handlers/handler.js";
+export type { ApiHandler, RequestContext } from "./handlers/handler.js";
+export type { BrokerServices, BrokerNode, HandlerSettings } from "./services.js";
+export { TopicManager } from "./topics/topic-manager.js";
+export type { TopicInfo, TopicResult } from "./topics/topic-manager.js";
+export { TOPIC_CONFIGS, TOPIC_CONFIG_BY_NAME, topicConfigProblem } from "./topics/topic-configs.js";
+export { topicNameProblem } from "./topics/topic-name.js";
