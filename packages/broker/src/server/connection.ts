@@ -23,6 +23,20 @@ export interface ConnectionLimits {
   idleTimeoutMs: number;
 }
 
+/** What a connection is doing, for operators and tests. */
+export interface ConnectionStats {
+  id: number;
+  client: string;
+  /** True while the connection is not being read (back-pressure or shutdown). */
+  paused: boolean;
+  /** Bytes of the requests received and not yet answered. */
+  inFlightBytes: number;
+  pendingRequests: number;
+  /** Bytes read from the socket and written to it so far. */
+  bytesRead: number;
+  bytesWritten: number;
+}
+
 /** A request whose answer is being prepared; answers leave in the order requests came. */
 interface Slot {
   bytes: number;
@@ -43,6 +57,7 @@ export class Connection {
   private closed = false;
   private drainWaiters: (() => void)[] = [];
   readonly clientHost: string;
+  private readonly clientPort: number;
 
   constructor(
     private readonly socket: Socket,
@@ -53,21 +68,42 @@ export class Connection {
     private readonly onClose: (c: Connection) => void,
   ) {
     this.clientHost = socket.remoteAddress ?? "unknown";
+    this.clientPort = socket.remotePort ?? 0;
     this.splitter = new FrameSplitter({ maxFrameBytes: limits.maxFrameBytes });
     socket.setNoDelay(true);
     socket.setTimeout(limits.idleTimeoutMs);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("drain", () => this.updateBackPressure());
     socket.on("timeout", () => {
+      // A connection waiting for an answer is not idle, however long the handler takes.
       if (this.slots.length === 0) this.close("idle timeout");
     });
-    socket.on("error", (err) => this.log.debug({ err }, "socket error"));
+    socket.on("error", (err) => {
+      if (!this.closed) this.log.debug({ err }, "socket error");
+    });
     socket.on("close", () => this.finish());
   }
 
   /** Requests received and not yet answered. */
   get pendingRequests(): number {
     return this.slots.length;
+  }
+
+  /** True while the connection is not being read (back-pressure or shutdown). */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  stats(): ConnectionStats {
+    return {
+      id: this.id,
+      client: `${this.clientHost}:${this.clientPort}`,
+      paused: this.paused,
+      inFlightBytes: this.inFlightBytes,
+      pendingRequests: this.slots.length,
+      bytesRead: this.socket.bytesRead,
+      bytesWritten: this.socket.bytesWritten,
+    };
   }
 
   /** Resolves when every request received so far has been answered. */
@@ -83,9 +119,29 @@ export class Connection {
     this.socket.removeAllListeners("data");
   }
 
-  close(reason: string): void {
+  /**
+   * Closes the connection for a reason that is not the client's fault (idle, shutdown). With
+   * `graceful`, answers already written are flushed and the client gets a FIN, not a reset:
+   * destroying a socket that still holds unread input would reset it, and a reset can make
+   * the client drop answers it has not read yet.
+   */
+  close(reason: string, graceful = false): void {
     if (this.closed) return;
     this.log.debug({ reason }, "closing connection");
+    if (graceful) {
+      this.socket.end();
+      // A client that never closes its side is cut off after a grace period.
+      setTimeout(() => this.socket.destroy(), GRACEFUL_CLOSE_MS).unref();
+    } else {
+      this.socket.destroy();
+    }
+    this.finish();
+  }
+
+  /** Closes the connection because of what the client sent: the one log line it gets is this warning. */
+  private refuse(fields: object, msg: string): void {
+    if (this.closed) return;
+    this.log.warn(fields, msg);
     this.socket.destroy();
     this.finish();
   }
@@ -102,8 +158,7 @@ export class Connection {
     try {
       frames = this.splitter.push(chunk);
     } catch (err) {
-      this.log.warn({ err: describe(err), client: this.clientHost }, "closing connection: bad frame");
-      this.close("bad frame");
+      this.refuse({ err: describe(err) }, "closing connection: bad frame");
       return;
     }
     for (const frame of frames) {
@@ -118,8 +173,7 @@ export class Connection {
     try {
       decoded = decodeRequestHeader(frame);
     } catch (err) {
-      this.log.warn({ err: describe(err), client: this.clientHost }, "closing connection: bad request header");
-      this.close("bad header");
+      this.refuse({ err: describe(err) }, "closing connection: bad request header");
       return;
     }
     const { header, bodyOffset } = decoded;
@@ -135,16 +189,14 @@ export class Connection {
         this.complete(slot, encodeResponseFrame(ApiKey.ApiVersions, 0, header.correlationId, apiVersionsResponse(this.registry, ErrorCode.UNSUPPORTED_VERSION)));
         return;
       }
-      this.log.warn({ apiKey, apiVersion: version, client: this.clientHost, clientId: header.clientId }, "closing connection: unsupported API or version");
-      this.close("unsupported API version");
+      this.refuse({ apiKey, apiVersion: version, clientId: header.clientId }, "closing connection: unsupported API or version");
       return;
     }
     let request: unknown;
     try {
       request = decodeRequest(apiKey, version, frame.subarray(bodyOffset));
     } catch (err) {
-      this.log.warn({ err: describe(err), apiKey, apiVersion: version, client: this.clientHost }, "closing connection: malformed request");
-      this.close("malformed request");
+      this.refuse({ err: describe(err), apiKey, apiVersion: version }, "closing connection: malformed request");
       return;
     }
     const ctx: RequestContext = {
@@ -187,9 +239,11 @@ export class Connection {
     }
   }
 
+  /** A handler threw: a bug, logged as an error; the connection is closed like for bad input. */
   private handlerFailed(err: unknown, apiKey: number, version: number): void {
-    this.log.error({ err, apiKey, apiVersion: version, client: this.clientHost }, "closing connection: handler failed");
-    this.close("handler failed");
+    this.log.error({ err, apiKey, apiVersion: version }, this.closed ? "handler failed" : "closing connection: handler failed");
+    this.socket.destroy();
+    this.finish();
   }
 
   private complete(slot: Slot, response: Uint8Array[] | null): void {
@@ -228,6 +282,9 @@ export class Connection {
     }
   }
 }
+
+/** How long a connection closed gracefully may take to flush its answers before it is cut off. */
+const GRACEFUL_CLOSE_MS = 5000;
 
 function describe(err: unknown): { code?: string; message: string } {
   if (err instanceof ProtocolError) return { code: err.code, message: err.message };

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import type { HandlerRegistry } from "../handlers/handler-registry.js";
 import type { Logger } from "../logger.js";
-import { Connection, type ConnectionLimits } from "./connection.js";
+import { Connection, type ConnectionLimits, type ConnectionStats } from "./connection.js";
 
 export interface KafkaListenerOptions extends ConnectionLimits {
   host: string;
@@ -30,6 +30,9 @@ export class KafkaListener {
       this.server.once("error", reject);
       this.server.listen(this.options.port, this.options.host, () => {
         this.server.off("error", reject);
+        // Without a listener, a failed accept (EMFILE when file descriptors run out) would be
+        // an uncaught 'error' event and take the broker down; it is one client lost.
+        this.server.on("error", (err) => this.log.error({ err }, "accepting a connection failed"));
         const address = this.server.address();
         resolve(typeof address === "object" && address !== null ? address.port : this.options.port);
       });
@@ -40,14 +43,20 @@ export class KafkaListener {
     return this.connections.size;
   }
 
+  /** What every open connection is doing (back-pressure, bytes in flight). */
+  connectionStats(): ConnectionStats[] {
+    return [...this.connections].map((c) => c.stats());
+  }
+
   private accept(socket: Socket): void {
+    const client = `${socket.remoteAddress}:${socket.remotePort}`;
     if (this.connections.size >= this.options.maxConnections) {
-      this.log.warn({ client: socket.remoteAddress, maxConnections: this.options.maxConnections }, "refusing connection: too many connections");
+      this.log.warn({ client, maxConnections: this.options.maxConnections }, "refusing connection: too many connections");
       socket.destroy();
       return;
     }
     const id = this.nextConnectionId++;
-    const log = this.log.child({ conn: id, client: `${socket.remoteAddress}:${socket.remotePort}` });
+    const log = this.log.child({ conn: id, client });
     const connection = new Connection(socket, id, this.registry, this.options, log, (c) => this.connections.delete(c));
     this.connections.add(connection);
   }
@@ -67,8 +76,8 @@ export class KafkaListener {
     clearTimeout(timer);
   }
 
-  /** Shutdown, last phase: closes every connection. */
+  /** Shutdown, last phase: closes every connection, letting answers already written reach the client. */
   closeAll(): void {
-    for (const c of [...this.connections]) c.close("broker stopping");
+    for (const c of [...this.connections]) c.close("broker stopping", true);
   }
 }

@@ -146,6 +146,31 @@ export class TopicManager {
     return this.options.autoCreateTopics;
   }
 
+  /**
+   * The broker-level values (by topic config name) a topic falls back to when it does not set
+   * the config itself: the retention written into new topics and the size logs flush at.
+   */
+  brokerTopicDefaults(): Readonly<Record<string, string>> {
+    return {
+      "retention.ms": String(this.options.defaultRetentionMs),
+      "retention.bytes": String(this.options.defaultRetentionBytes),
+      "segment.bytes": String(this.options.flushBytes),
+    };
+  }
+
+  /**
+   * A topic's overrides as they are stored: the retention defaults are written in unless set,
+   * as `create` does, so that removing a retention override falls back to the broker's value
+   * rather than to "keep forever". Pass the result to `setConfigs`.
+   */
+  withCreationDefaults(overrides: Readonly<Record<string, string>>): Record<string, string> {
+    return {
+      "retention.ms": String(this.options.defaultRetentionMs),
+      "retention.bytes": String(this.options.defaultRetentionBytes),
+      ...overrides,
+    };
+  }
+
   /** Creates a topic (CreateTopics); `partitions` -1 means the default count. */
   async create(name: string, partitions: number, replicationFactor: number, configs: [string, string | null][], validateOnly: boolean): Promise<TopicResult> {
     const nameProblem = topicNameProblem(name);

@@ -15,11 +15,31 @@ export function uuidToString(b: Uint8Array, at: number): string {
   return s;
 }
 
-/** Writes a canonical UUID string as 16 bytes at `at`. */
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/** Writes a canonical UUID string (or its 32 hex digits without dashes) as 16 bytes at `at`. */
 export function uuidToBytes(uuid: string, out: Uint8Array, at: number): void {
-  const hex = uuid.length === 36 ? uuid.replace(/-/g, "") : uuid;
-  if (hex.length !== 32 || !/^[0-9a-fA-F]{32}$/.test(hex)) {
-    throw new ProtocolError("INVALID_VALUE", `not a UUID: ${JSON.stringify(uuid)}`);
+  const dashed = uuid.length === 36;
+  if (!dashed && uuid.length !== 32) throw invalidUuid(uuid);
+  let i = 0;
+  for (let byte = 0; byte < 16; byte++) {
+    if (dashed && (i === 8 || i === 13 || i === 18 || i === 23)) {
+      if (uuid.charCodeAt(i) !== 45) throw invalidUuid(uuid);
+      i++;
+    }
+    const hi = hexValue(uuid.charCodeAt(i));
+    const lo = hexValue(uuid.charCodeAt(i + 1));
+    if (hi < 0 || lo < 0) throw invalidUuid(uuid);
+    out[at + byte] = (hi << 4) | lo;
+    i += 2;
   }
-  for (let i = 0; i < 16; i++) out[at + i] = parseInt(hex.substr(i * 2, 2), 16);
+}
+
+function invalidUuid(uuid: string): ProtocolError {
+  return new ProtocolError("INVALID_VALUE", `not a UUID: ${JSON.stringify(uuid)}`);
 }

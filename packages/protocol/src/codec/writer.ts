@@ -201,7 +201,9 @@ export class Writer {
     if (this.done.length === 0) return this.buf.subarray(this.segmentStart, this.pos);
     const parts = this.chunks();
     if (parts.length === 1) return parts[0]!;
-    const out = new Uint8Array(this.doneBytes);
+    // Every byte is written below, so the array need not be zero-filled first.
+    const unsafe = Buffer.allocUnsafe(this.doneBytes);
+    const out = new Uint8Array(unsafe.buffer, unsafe.byteOffset, this.doneBytes);
     let at = 0;
     for (const p of parts) {
       out.set(p, at);

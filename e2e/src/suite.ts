@@ -1,0 +1,80 @@
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { BrokerProcess, type BrokerProcessOptions } from "./broker-process.js";
+import { killClientProcesses } from "./processes.js";
+
+export interface BrokerFixture {
+  /** The running broker (set by beforeAll). */
+  readonly broker: BrokerProcess;
+  readonly bootstrap: string;
+  /** Registers a cleanup that afterAll runs (clients to disconnect), newest first. */
+  defer(cleanup: () => unknown): void;
+}
+
+/**
+ * One broker per test file: started in beforeAll on a free port with a fresh data directory,
+ * its output printed after every failed test, and everything (clients, client processes, the
+ * broker, the data directory) torn down in afterAll even when tests failed.
+ */
+export function useBroker(options: BrokerProcessOptions = {}): BrokerFixture {
+  let broker: BrokerProcess | undefined;
+  const cleanups: (() => unknown)[] = [];
+  const fixture: BrokerFixture = {
+    get broker() {
+      if (broker === undefined) throw new Error("the broker did not start (see beforeAll's error)");
+      return broker;
+    },
+    get bootstrap() {
+      return fixture.broker.bootstrap;
+    },
+    defer(cleanup) {
+      cleanups.push(cleanup);
+    },
+  };
+  beforeAll(async () => {
+    broker = await BrokerProcess.start(options);
+  });
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === "fail" && broker !== undefined) {
+      console.error(`${ctx.task.name}: failed; ${broker.tail()}`);
+    }
+  });
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await withTimeout(Promise.resolve().then(cleanup), 15_000);
+      } catch {
+        // a client that cannot close cleanly must not keep the broker and its files alive
+      }
+    }
+    killClientProcesses();
+    await broker?.destroy();
+  });
+  return fixture;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e as Error);
+      },
+    );
+  });
+}
+
+/** Polls until check() returns a value other than undefined, or fails with what() after the timeout. */
+export async function eventually<T>(what: () => string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what()}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
