@@ -33,6 +33,7 @@ const segment = (base: bigint, last: bigint) =>
     sizeBytes: 4n * 1024n * 1024n,
     messageCount: Number(last - base + 1n),
     createdAt: timestampFromMs(T0),
+    maxTimestampMs: BigInt(T0) - 5n,
   });
 
 describe("metadata messages round-trip through the binary format", () => {

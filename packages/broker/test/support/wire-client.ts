@@ -109,13 +109,18 @@ export class WireClient {
     return this.nextCorrelationId;
   }
 
+  /** Takes the next correlation id, for a frame the caller builds and sends with `writeRaw`. */
+  takeCorrelationId(): number {
+    return this.nextCorrelationId++;
+  }
+
   /** Registers an answer to wait for, for frames sent with `writeRaw`. */
   expect(correlationId: number, apiKey: number, version: number): Promise<unknown> {
     if (this.isClosed) return Promise.reject(new Error("connection already closed"));
     return new Promise((resolve, reject) => this.expected.set(correlationId, { apiKey, version, resolve, reject }));
   }
 
-  /** Writes bytes as they are; resolves when the socket has taken them (true) or must drain first (false). */
+  /** Writes bytes as they are; false when the socket's buffer is full (wait for "drain"), as `socket.write`. */
   writeRaw(bytes: Uint8Array): boolean {
     return this.socket.write(bytes);
   }
