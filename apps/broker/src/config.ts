@@ -1,33 +1,13 @@
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { BrokerConfig } from "@kafscale/broker";
 import { OPTIONS, type OptionSpec } from "./options.js";
 
-export interface BrokerAppConfig {
-  nodeId: number;
-  clusterId: string;
-  listenHost: string;
-  port: number;
-  advertisedHost: string;
+/** The engine's configuration plus what only the service uses. */
+export interface BrokerAppConfig extends BrokerConfig {
   advertisedPort: number;
   dataDir: string;
-  storageUrl: string;
-  metadataUrl: string;
-  namespace: string;
-  autoCreateTopics: boolean;
-  defaultPartitions: number;
-  flushBytes: number;
-  flushAgeMs: number;
-  cacheBytes: number;
-  maxFrameBytes: number;
-  maxInFlightBytes: number;
-  idleTimeoutMs: number;
-  maxConnections: number;
-  groupInitialRebalanceDelayMs: number;
-  retentionMs: number;
-  retentionBytes: number;
-  retentionCheckIntervalMs: number;
-  shutdownTimeoutMs: number;
   logLevel: string;
 }
 

@@ -46,11 +46,13 @@ export class WireClient {
   private readonly expected = new Map<number, Expected>();
   private nextCorrelationId = 1;
   private isClosed = false;
+  private readonly port: number;
 
   private constructor(
     readonly socket: Socket,
     readonly clientId: string,
   ) {
+    this.port = socket.localPort ?? 0;
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", () => {}); // a reset from the broker is an outcome tests look at through `closed`
     this.closed = new Promise((resolve) => {
@@ -76,8 +78,9 @@ export class WireClient {
     });
   }
 
+  /** The client's port, which the broker's log lines for this connection carry. */
   get localPort(): number {
-    return this.socket.localPort ?? 0;
+    return this.port;
   }
 
   get open(): boolean {

@@ -40,17 +40,17 @@ export const listOffsetsBody = (topic: string, timestamp = -1n): ListOffsetsRequ
   topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp, maxNumOffsets: 1 }] }],
 });
 
-/** A Fetch by topic name (v4-12) of partition 0 from `offset`. */
-export const fetchBody = (topic: string, offset: bigint, maxWaitMs = 0, minBytes = 1): FetchRequest => ({
+/** A Fetch by topic name (v4-12) of partition 0 from `offset`, of up to `maxBytes` (1 MiB by default). */
+export const fetchBody = (topic: string, offset: bigint, maxWaitMs = 0, minBytes = 1, maxBytes = 1 << 20): FetchRequest => ({
   clusterId: null,
   replicaId: -1,
   maxWaitMs,
   minBytes,
-  maxBytes: 1 << 20,
+  maxBytes,
   isolationLevel: 0,
   sessionId: 0,
   sessionEpoch: -1,
-  topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+  topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: maxBytes }] }],
   forgottenTopicsData: [],
   rackId: "",
 });
