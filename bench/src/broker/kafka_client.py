@@ -10,12 +10,14 @@ Subcommands (each prints one JSON object on stdout; timings are its own, with pe
   latency  BOOTSTRAP TOPIC RATE SECONDS SIZE  produce at a fixed RATE (msg/s), acks=all, linger.ms=0;
                                               time from produce() to the delivery report
   offsets  BOOTSTRAP TOPIC                    the high watermark of every partition
+  create   BOOTSTRAP PARTITIONS TOPIC...      create topics (CreateTopics) and wait until they are in Metadata
 """
 import json
 import sys
 import time
 
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
 
 
 def out(obj):
@@ -175,6 +177,21 @@ def offsets(bootstrap, topic):
     out({"partitions": result, "total": sum(hi - lo for lo, hi in result.values())})
 
 
+def create(bootstrap, partitions, topics):
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    futures = admin.create_topics([NewTopic(t, num_partitions=partitions, replication_factor=1) for t in topics], operation_timeout=30)
+    for t, f in futures.items():
+        f.result(30)
+    deadline = time.monotonic() + 30
+    while True:
+        md = admin.list_topics(timeout=30)
+        ready = all(t in md.topics and md.topics[t].error is None and len(md.topics[t].partitions) == partitions for t in topics)
+        if ready or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    out({"created": topics, "partitions": partitions, "ready": ready})
+
+
 def parse_extra(args):
     extra = {}
     for a in args:
@@ -191,6 +208,8 @@ def main(argv):
         consume(argv[2], argv[3], int(argv[4]), parse_extra(argv[5:]))
     elif cmd == "latency":
         latency(argv[2], argv[3], float(argv[4]), float(argv[5]), int(argv[6]), parse_extra(argv[7:]))
+    elif cmd == "create":
+        create(argv[2], int(argv[3]), argv[4:])
     elif cmd == "offsets":
         offsets(argv[2], argv[3])
     else:

@@ -1,15 +1,16 @@
 import { ApiKey, ErrorCode, type CreatePartitionsRequestCreatePartitionsTopic, type CreatePartitionsResponse, type CreatePartitionsResponseCreatePartitionsTopicResult } from "@kafscale/protocol";
 import type { BrokerServices } from "../services.js";
 import { duplicates } from "./configs/config-resources.js";
-import { replicaListProblem } from "./configs/replica-assignment.js";
+import { newPartitionsProblem, replicaListProblem } from "./configs/partition-layout.js";
 import { defineHandler } from "./handler.js";
 
 /**
  * CreatePartitions v0-3: grows a topic to `count` partitions, with the checks and messages of
  * Kafka's `ReplicationControlManager.createPartitions` (INVALID_PARTITIONS when the count
  * does not grow, INVALID_REPLICA_ASSIGNMENT when a manual assignment does not give exactly
- * the new partitions each on this broker alone). An empty assignment list, which some clients
- * send for "no manual assignment", counts as none. validateOnly checks and changes nothing.
+ * the new partitions each on this broker alone, POLICY_VIOLATION for more than 10,000 at once).
+ * An empty assignment list, which some clients send for "no manual assignment", counts as
+ * none. validateOnly checks and changes nothing.
  */
 export function createPartitionsHandler(services: BrokerServices) {
   const { topics, node } = services;
@@ -22,6 +23,8 @@ export function createPartitionsHandler(services: BrokerServices) {
     if (t.count === current) return answer(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partition(s).`);
     if (t.count < current) return answer(ErrorCode.INVALID_PARTITIONS, `The topic ${t.name} currently has ${current} partition(s); ${t.count} would not be an increase.`);
     const additional = t.count - current;
+    const tooMany = newPartitionsProblem(additional);
+    if (tooMany !== null) return answer(ErrorCode.POLICY_VIOLATION, tooMany);
     if (t.assignments !== null && t.assignments.length > 0) {
       if (t.assignments.length !== additional) {
         return answer(

@@ -11,7 +11,7 @@ import type { TopicInfo } from "../topics/topic-manager.js";
 import { topicNameProblem } from "../topics/topic-name.js";
 import { setValuesProblem } from "./configs/alter-resource.js";
 import { duplicates } from "./configs/config-resources.js";
-import { replicaListProblem } from "./configs/replica-assignment.js";
+import { newPartitionsProblem, replicaListProblem } from "./configs/partition-layout.js";
 import { topicConfigDefaults } from "./configs/topic-config-defaults.js";
 import { describeTopicConfigs } from "./configs/topic-config-view.js";
 import { defineHandler } from "./handler.js";
@@ -25,10 +25,11 @@ const unifyCollisionChars = (name: string) => name.replaceAll(".", "_");
  * collide with an existing one over '.' and '_' (INVALID_TOPIC_EXCEPTION), configs
  * (INVALID_CONFIG), then partitions, replication factor and manual assignments. Any
  * replication factor ≥ 1 is accepted (object storage is the replica); a manual assignment must
- * put each partition on this broker alone, numbered 0..n-1. validateOnly (v1+) checks
- * everything and creates nothing. v5+ answers carry the partition count, replication factor
- * and every topic config with its source; v7+ the topic id. timeoutMs is not needed: the topic
- * exists when the answer is sent.
+ * put each partition on this broker alone, numbered 0..n-1; more than 10,000 partitions at
+ * once is a POLICY_VIOLATION, as in Kafka. validateOnly (v1+) checks everything and creates
+ * nothing. v5+ answers carry the partition count, replication factor and every topic config
+ * with its source; v7+ the topic id. timeoutMs is not needed: the topic exists when the answer
+ * is sent.
  */
 export function createTopicsHandler(services: BrokerServices) {
   const { topics, node } = services;
@@ -100,6 +101,8 @@ export function createTopicsHandler(services: BrokerServices) {
       if ("errorCode" in layout) return failed(t.name, layout.errorCode, layout.errorMessage);
       ({ partitions, replicationFactor } = layout);
     }
+    const tooMany = newPartitionsProblem(partitions);
+    if (tooMany !== null) return failed(t.name, ErrorCode.POLICY_VIOLATION, tooMany);
     const configs = t.configs.map((c): [string, string | null] => [c.name, c.value]);
     const result = await topics.create(t.name, partitions, replicationFactor, configs, validateOnly);
     if (result.topic === undefined || result.errorCode !== ErrorCode.NONE) {

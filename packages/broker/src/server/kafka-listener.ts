@@ -78,6 +78,6 @@ export class KafkaListener {
 
   /** Shutdown, last phase: closes every connection, letting answers already written reach the client. */
   closeAll(): void {
-    for (const c of [...this.connections]) c.close("broker stopping");
+    for (const c of [...this.connections]) c.close("broker stopping", true);
   }
 }

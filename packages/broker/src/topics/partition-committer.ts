@@ -17,8 +17,9 @@ export function segmentFromRecord(s: SegmentRecord): SegmentInfo {
 
 /**
  * A partition's link to the metadata store: every flushed segment and every move of the log
- * start offset is a compare-and-swap of the PartitionState on the revision this broker last
- * wrote, so a write that raced another writer is refused (FENCED) and never acknowledged.
+ * start offset is written with the PartitionState in one transaction, a compare-and-swap on the
+ * revision this broker last wrote, so a write that raced another writer is refused (FENCED) and
+ * never acknowledged. Segments have keys of their own, so a flush writes O(1) bytes of metadata.
  */
 export class PartitionCommitter implements LogCommitter {
   constructor(
@@ -40,27 +41,16 @@ export class PartitionCommitter implements LogCommitter {
       createdAt: timestampFromMs(info.createdAtMs),
       maxTimestampMs: BigInt(info.maxTimestampMs),
     });
-    await this.write({
-      ...this.state,
-      logEndOffset: info.nextOffset,
-      highWatermark: info.nextOffset,
-      activeSegment: info.segmentKey,
-      segments: [...this.state.segments, segment],
-    });
+    await this.write({ ...this.state, logEndOffset: info.nextOffset, highWatermark: info.nextOffset, activeSegment: info.segmentKey }, { add: [segment] });
   }
 
   async commitLogStart(info: LogStartCommit): Promise<void> {
-    const removed = new Set(info.removedSegments.map((s) => s.baseOffset));
-    await this.write({
-      ...this.state,
-      logStartOffset: info.logStartOffset,
-      segments: this.state.segments.filter((s) => !removed.has(s.baseOffset)),
-    });
+    await this.write({ ...this.state, logStartOffset: info.logStartOffset }, { remove: info.removedSegments.map((s) => s.baseOffset) });
   }
 
-  private async write(next: PartitionState): Promise<void> {
+  private async write(next: PartitionState, changes: { add?: SegmentRecord[]; remove?: bigint[] }): Promise<void> {
     try {
-      this.revision = await this.metadata.putPartitionState(next, this.revision);
+      this.revision = await this.metadata.updateSegments(next, this.revision, changes);
       this.state = next;
     } catch (err) {
       const code = (err as { code?: string }).code;

@@ -91,7 +91,7 @@ export class TopicManager {
   private async openLog(state: import("@kafscale/metadata").PartitionState, revision: number): Promise<PartitionLog> {
     const o = this.options;
     const committer = new PartitionCommitter(o.metadata, state, revision);
-    const segments = state.segments.map(segmentFromRecord);
+    const segments = (await o.metadata.listSegments(state.topic, state.partition)).map(segmentFromRecord);
     return PartitionLog.open({
       store: o.objects,
       committer,

@@ -20,7 +20,11 @@ export type ConsumerKey =
  * | `{root}/consumers/{group}/offsets/{topic}/{p}`| `CommittedOffset`   |
  * | `{root}/brokers/{id}` (leased)                | `BrokerRegistration`|
  * | `{root}/assignments/{topic}/{p}`              | `PartitionAssignment` |
+ * | `{root}/segments/{topic}/{p}/{base:020d}`     | `SegmentInfo`       |
  *
+ * Segments have keys of their own (not a list inside `PartitionState`, as the reference design
+ * had it): a flush then writes one small key instead of rewriting a list that grows with every
+ * flush, and topic listings never read them.
  * `{topic}` is the validated topic name, `{p}` and `{id}` are decimal, `{group}` is the group id
  * percent-encoded by {@link encodeGroupId}. None of them can contain `/`.
  */
@@ -29,6 +33,7 @@ export class MetadataKeys {
   readonly consumersPrefix: string;
   readonly brokersPrefix: string;
   readonly assignmentsRoot: string;
+  readonly segmentsRoot: string;
 
   constructor(readonly root: string = DEFAULT_KEY_PREFIX) {
     if (!/^\/[^/]/.test(root) || root.endsWith("/")) {
@@ -38,6 +43,16 @@ export class MetadataKeys {
     this.consumersPrefix = `${root}/consumers/`;
     this.brokersPrefix = `${root}/brokers/`;
     this.assignmentsRoot = `${root}/assignments/`;
+    this.segmentsRoot = `${root}/segments/`;
+  }
+
+  /** All segments of a topic, or of one of its partitions. */
+  segmentsPrefix(topic: string, partition?: number): string {
+    return `${this.segmentsRoot}${topic}/${partition === undefined ? "" : `${partition}/`}`;
+  }
+  /** A segment's key; the base offset is zero-padded to 20 digits so key order is offset order. */
+  segment(topic: string, partition: number, baseOffset: bigint): string {
+    return `${this.segmentsPrefix(topic, partition)}${baseOffset.toString().padStart(20, "0")}`;
   }
 
   topicPrefix(topic: string): string {

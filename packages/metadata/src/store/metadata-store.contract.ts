@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isMetadataError, RevisionConflictError, TopicExistsError, TopicNotFoundError } from "../errors.js";
 import type { MetadataErrorCode } from "../errors.js";
 import {
+  SegmentInfoSchema,
   BrokerRegistrationSchema,
   CommittedOffsetSchema,
   ConsumerGroupSchema,
@@ -296,6 +297,45 @@ export function runMetadataStoreContract(
         expect(await caught(store.putPartitionState({ ...state, topic: "missing" }, 0))).toBeInstanceOf(TopicNotFoundError);
         await expectCode(store.putPartitionState({ ...state, partition: 1 }, 0), "INVALID_ARGUMENT");
         expect(await caught(store.putPartitionState(state, 0))).toBeInstanceOf(RevisionConflictError);
+      });
+    });
+
+    describe("segments", () => {
+      const seg = (base: bigint, last: bigint) => create(SegmentInfoSchema, { baseOffset: base, lastOffset: last, sizeBytes: 100n, messageCount: 1 });
+
+      it("adds segments with the partition's state in one conditional write, and lists them in offset order", async () => {
+        await store.createTopic({ name: "t", partitions: 2 });
+        let p0 = (await store.getPartitionState("t", 0))!;
+        let rev = await store.updateSegments({ ...p0.value, logEndOffset: 10n }, p0.revision, { add: [seg(0n, 9n)] });
+        rev = await store.updateSegments({ ...p0.value, logEndOffset: 10_000_000_000n }, rev, { add: [seg(10n, 9_999_999_999n)] });
+        rev = await store.updateSegments({ ...p0.value, logEndOffset: 10_000_000_100n }, rev, { add: [seg(10_000_000_000n, 10_000_000_099n)] });
+        expect((await store.listSegments("t", 0)).map((s) => s.baseOffset)).toEqual([0n, 10n, 10_000_000_000n]);
+        expect(await store.listSegments("t", 1)).toEqual([]);
+        p0 = (await store.getPartitionState("t", 0))!;
+        expect([p0.value.logEndOffset, p0.revision]).toEqual([10_000_000_100n, rev]);
+      });
+
+      it("refuses a stale revision and then changes nothing", async () => {
+        await store.createTopic({ name: "t", partitions: 1 });
+        const p0 = (await store.getPartitionState("t", 0))!;
+        await store.updateSegments({ ...p0.value, logEndOffset: 5n }, p0.revision, { add: [seg(0n, 4n)] });
+        await expect(store.updateSegments({ ...p0.value, logEndOffset: 9n }, p0.revision, { add: [seg(5n, 8n)] })).rejects.toBeInstanceOf(RevisionConflictError);
+        expect((await store.listSegments("t", 0)).map((s) => s.baseOffset)).toEqual([0n]);
+        expect((await store.getPartitionState("t", 0))!.value.logEndOffset).toBe(5n);
+      });
+
+      it("removes segments, and deleteTopic removes them all", async () => {
+        await store.createTopic({ name: "t", partitions: 1 });
+        await store.createTopic({ name: "t2", partitions: 1 });
+        const p0 = (await store.getPartitionState("t", 0))!;
+        let rev = await store.updateSegments(p0.value, p0.revision, { add: [seg(0n, 4n), seg(5n, 8n)] });
+        rev = await store.updateSegments({ ...p0.value, logStartOffset: 5n }, rev, { remove: [0n] });
+        expect((await store.listSegments("t", 0)).map((s) => s.baseOffset)).toEqual([5n]);
+        const q0 = (await store.getPartitionState("t2", 0))!;
+        await store.updateSegments(q0.value, q0.revision, { add: [seg(0n, 1n)] });
+        await store.deleteTopic("t");
+        expect(await kv.range("/kafscale/segments/t/")).toEqual([]);
+        expect((await store.listSegments("t2", 0)).map((s) => s.baseOffset)).toEqual([0n]);
       });
     });
 

@@ -9,6 +9,7 @@ import type {
   ConsumerGroup,
   PartitionAssignment,
   PartitionState,
+  SegmentInfo,
   TopicConfig,
 } from "../gen/kafscale/metadata/v1/metadata_pb.js";
 import { getAssignment, listAssignments, putAssignment } from "./assignments.js";
@@ -21,6 +22,7 @@ import { MetadataKeys } from "./keys.js";
 import { commitOffsets, deleteOffsets, fetchOffset, fetchOffsets, listCommittedOffsetGroups } from "./offsets.js";
 import type { CommitOffsetsOptions, OffsetCommit, OffsetEntry } from "./offsets.js";
 import { getPartitionState, listPartitionStates, putPartitionState } from "./partitions.js";
+import { listSegments, updateSegments } from "./segments.js";
 import type { PutPartitionStateOptions } from "./partitions.js";
 import { addPartitions, createTopic, deleteTopic, getTopic, listTopics, updateTopicConfig } from "./topics.js";
 import type { NewTopic } from "./topics.js";
@@ -80,6 +82,15 @@ export interface MetadataStore {
    * `INVALID_ARGUMENT`). Throws `RevisionConflictError`.
    */
   putPartitionState(state: PartitionState, expectedRevision: Revision, options?: PutPartitionStateOptions): Promise<Revision>;
+
+  /** A partition's committed segments (`/segments/{topic}/{p}/{base}`), oldest first. */
+  listSegments(topic: string, partition: number): Promise<SegmentInfo[]>;
+  /**
+   * Writes a partition's state with segments added (a flush) or removed (retention,
+   * DeleteRecords) in one transaction, conditional on the state's revision:
+   * `RevisionConflictError` when another writer got there first.
+   */
+  updateSegments(state: PartitionState, expectedRevision: Revision, changes: { add?: readonly SegmentInfo[]; remove?: readonly bigint[] }): Promise<Revision>;
 
   /** A partition's assignment, or null. */
   getAssignment(topic: string, partition: number): Promise<Versioned<PartitionAssignment> | null>;
@@ -151,6 +162,8 @@ export function createMetadataStore(kv: KvStore, options: MetadataStoreOptions =
     getPartitionState: (topic, partition) => getPartitionState(ctx, topic, partition),
     listPartitionStates: (topic) => listPartitionStates(ctx, topic),
     putPartitionState: (state, expectedRevision, opts) => putPartitionState(ctx, state, expectedRevision, opts),
+    listSegments: (topic, partition) => listSegments(ctx, topic, partition),
+    updateSegments: (state, expectedRevision, changes) => updateSegments(ctx, state, expectedRevision, changes),
     getAssignment: (topic, partition) => getAssignment(ctx, topic, partition),
     listAssignments: (topic) => listAssignments(ctx, topic),
     putAssignment: (topic, partition, assignment, expectedRevision) => putAssignment(ctx, topic, partition, assignment, expectedRevision),

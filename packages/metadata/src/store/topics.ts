@@ -98,6 +98,7 @@ export async function deleteTopic(ctx: StoreContext, name: string, expectedRevis
       success: [
         { type: "deletePrefix", prefix: ctx.keys.topicPrefix(name) },
         { type: "deletePrefix", prefix: ctx.keys.assignmentsPrefix(name) },
+        { type: "deletePrefix", prefix: ctx.keys.segmentsPrefix(name) },
       ],
     });
     if (result.succeeded) return result.revision;

@@ -183,8 +183,11 @@ export type PartitionState = Message<"kafscale.metadata.v1.PartitionState"> & {
   activeSegment: string;
 
   /**
-   * Segments in S3 that hold this partition's retained records, in
-   * increasing base_offset order.
+   * Not written by Kafscale (kept for compatibility with the reference design):
+   * the committed segments live under their own keys,
+   * /kafscale/segments/{topic}/{partition}/{base_offset:020d}, each a
+   * SegmentInfo, written in the same transaction as this state, so that a
+   * flush does not rewrite a list that grows with every flush.
    *
    * @generated from field: repeated kafscale.metadata.v1.SegmentInfo segments = 9;
    */
