@@ -3,6 +3,8 @@ export type { BrokerConfig } from "./broker.js";
 export type { Logger } from "./logger.js";
 export { silentLogger } from "./logger.js";
 export { HandlerRegistry } from "./handlers/handler-registry.js";
+export { allHandlers } from "./handlers/all-handlers.js";
+export { advertisedApiTable } from "./handlers/advertised-table.js";
 export { NO_RESPONSE, defineHandler } from "./handlers/handler.js";
 export type { ApiHandler, RequestContext } from "./handlers/handler.js";
 export type { BrokerServices, BrokerNode, HandlerSettings } from "./services.js";
