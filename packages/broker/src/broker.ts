@@ -156,7 +156,16 @@ export class Broker {
     const started = Date.now();
     clearInterval(this.retentionTimer);
     this.log.info({}, "broker stopping: no new connections or requests");
-    await this.listener.stopAccepting(this.config.shutdownTimeoutMs);
+    // Keep flushing while requests drain: answers to produces wait on their flush, so they are
+    // all answered however long the flush age is.
+    let drained = false;
+    const draining = this.listener.stopAccepting(this.config.shutdownTimeoutMs).then(() => {
+      drained = true;
+    });
+    while (!drained) {
+      await this.services.topics.flushAll();
+      await Promise.race([draining, new Promise((resolve) => setTimeout(resolve, 20))]);
+    }
     await this.services.topics.flushAll();
     this.services.groups.close();
     this.listener.closeAll();

@@ -31,6 +31,7 @@ export function metadataHandler(services: BrokerServices) {
     topicAuthorizedOperations: NO_OPERATIONS,
   });
 
+  // The topic name is nullable only from v12: before that, a topic asked for by id and not found is "".
   const missing = (name: string | null, errorCode: number, topicId = ZERO_UUID): MetadataResponseTopic => ({
     errorCode,
     name,
@@ -53,7 +54,7 @@ export function metadataHandler(services: BrokerServices) {
             request.topics!.map(async (t) => {
               if (t.name === null || t.name === undefined) {
                 const byId = t.topicId === undefined ? undefined : topics.getById(t.topicId);
-                return byId === undefined ? missing(null, ErrorCode.UNKNOWN_TOPIC_ID, t.topicId) : describe(byId);
+                return byId === undefined ? missing(ctx.apiVersion >= 12 ? null : "", ErrorCode.UNKNOWN_TOPIC_ID, t.topicId) : describe(byId);
               }
               const result = await topics.getOrCreate(t.name, allowAutoCreate);
               return result.topic === undefined ? missing(t.name, result.errorCode) : describe(result.topic);

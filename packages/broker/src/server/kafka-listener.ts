@@ -30,8 +30,9 @@ export class KafkaListener {
       this.server.once("error", reject);
       this.server.listen(this.options.port, this.options.host, () => {
         this.server.off("error", reject);
-        // Without a listener, a failed accept (EMFILE when file descriptors run out) would be
-        // an uncaught 'error' event and take the broker down; it is one client lost.
+        // Without a listener, a failed accept would be an uncaught 'error' event and take the
+        // broker down; it is one client lost. (libuv absorbs EMFILE and ENFILE with a reserved
+        // descriptor, dropping the connection silently; ENOBUFS, ENOMEM and the like reach here.)
         this.server.on("error", (err) => this.log.error({ err }, "accepting a connection failed"));
         const address = this.server.address();
         resolve(typeof address === "object" && address !== null ? address.port : this.options.port);

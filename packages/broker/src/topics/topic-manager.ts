@@ -59,6 +59,8 @@ const fail = (errorCode: number, errorMessage: string): TopicResult => ({ errorC
 export class TopicManager {
   private readonly topics = new Map<string, TopicEntry>();
   private readonly byId = new Map<string, string>();
+  /** The last config or partition change of each topic: changes to one topic run one at a time. */
+  private readonly changes = new Map<string, Promise<unknown>>();
   /** Creations in progress, so concurrent auto-creates of one topic share the work. */
   private readonly creating = new Map<string, Promise<TopicResult>>();
 
@@ -228,10 +230,13 @@ export class TopicManager {
     if (existing !== undefined) return ok(existing.info);
     const nameProblem = topicNameProblem(name);
     if (nameProblem !== null) return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem);
-    const pending = this.creating.get(name);
-    if (pending !== undefined) return pending;
-    if (!allowAutoCreate || !this.options.autoCreateTopics) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.");
-    const result = await this.create(name, -1, -1, [], false);
+    if (!this.creating.has(name)) {
+      if (!allowAutoCreate || !this.options.autoCreateTopics) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.");
+      void this.create(name, -1, -1, [], false); // registers the creation in `creating` before it yields
+    }
+    // Every caller, the one that started the creation included, waits on the same promise, so
+    // they resume in the order they asked (produces to a new topic keep their order).
+    const result = await this.creating.get(name)!;
     if (result.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS) {
       const now = this.topics.get(name);
       if (now !== undefined) return ok(now.info);
@@ -257,7 +262,22 @@ export class TopicManager {
   }
 
   /** Grows a topic to `count` partitions (CreatePartitions). */
-  async addPartitions(name: string, count: number, validateOnly: boolean): Promise<TopicResult> {
+  addPartitions(name: string, count: number, validateOnly: boolean): Promise<TopicResult> {
+    return this.oneAtATime(name, () => this.growPartitions(name, count, validateOnly));
+  }
+
+  /** Runs a change of a topic after the changes already queued for it (they write on its revision). */
+  private oneAtATime<T>(name: string, change: () => Promise<T>): Promise<T> {
+    const run = (this.changes.get(name) ?? Promise.resolve()).then(change, change);
+    const settled = run.catch(() => undefined);
+    this.changes.set(name, settled);
+    void settled.then(() => {
+      if (this.changes.get(name) === settled) this.changes.delete(name);
+    });
+    return run;
+  }
+
+  private async growPartitions(name: string, count: number, validateOnly: boolean): Promise<TopicResult> {
     const entry = this.topics.get(name);
     if (entry === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.");
     const current = entry.info.partitionCount;
@@ -283,7 +303,11 @@ export class TopicManager {
   }
 
   /** Replaces a topic's config overrides (after validation by the caller). */
-  async setConfigs(name: string, configs: Record<string, string>): Promise<TopicResult> {
+  setConfigs(name: string, configs: Record<string, string>): Promise<TopicResult> {
+    return this.oneAtATime(name, () => this.writeConfigs(name, configs));
+  }
+
+  private async writeConfigs(name: string, configs: Record<string, string>): Promise<TopicResult> {
     const entry = this.topics.get(name);
     if (entry === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.");
     const next: TopicConfig = {

@@ -117,10 +117,17 @@ export class WireClient {
     return this.nextCorrelationId++;
   }
 
-  /** Registers an answer to wait for, for frames sent with `writeRaw`. */
+  /**
+   * Registers an answer to wait for, for frames sent with `writeRaw`. The promise rejects when
+   * the connection closes first; left unawaited (a test that failed earlier), that is not an
+   * unhandled rejection.
+   */
   expect(correlationId: number, apiKey: number, version: number): Promise<unknown> {
-    if (this.isClosed) return Promise.reject(new Error("connection already closed"));
-    return new Promise((resolve, reject) => this.expected.set(correlationId, { apiKey, version, resolve, reject }));
+    const answer = this.isClosed
+      ? Promise.reject(new Error("connection already closed"))
+      : new Promise((resolve, reject) => this.expected.set(correlationId, { apiKey, version, resolve, reject }));
+    answer.catch(() => {});
+    return answer;
   }
 
   /** Writes bytes as they are; false when the socket's buffer is full (wait for "drain"), as `socket.write`. */
@@ -164,11 +171,12 @@ export class WireClient {
 /**
  * A request frame built by hand, for API keys and versions the codec refuses to encode: the
  * size prefix, the request header (its version by the spec's rules unless given) and `body`.
+ * With `more`, the size prefix counts that many bytes the caller sends after the frame.
  */
-export function handMadeFrame(apiKey: number, version: number, correlationId: number, body: Uint8Array, headerVersion = requestHeaderVersion(apiKey, version)): Uint8Array {
+export function handMadeFrame(apiKey: number, version: number, correlationId: number, body: Uint8Array, headerVersion = requestHeaderVersion(apiKey, version), more = 0): Uint8Array {
   const header = encodeRequestHeader({ requestApiKey: apiKey, requestApiVersion: version, correlationId, clientId: "wire-test" }, headerVersion);
   const w = new Writer();
-  w.int32(header.length + body.length);
+  w.int32(header.length + body.length + more);
   w.raw(header);
   w.raw(body);
   return w.finish();

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ApiKey, ZERO_UUID, encodeRequestFrame, type RequestTypes } from "@kafscale/protocol";
+import { ApiKey, ZERO_UUID, apiByKey, encodeRequestFrame, type RequestTypes } from "@kafscale/protocol";
 import { handMadeFrame } from "./wire-client.js";
 import { apiVersionsBody, fetchBody, listOffsetsBody, metadataBody, offsetForLeaderEpochBody, produceBody, recordBatch } from "./wire-requests.js";
 
@@ -76,7 +76,7 @@ export function encodedRequests(topic: string): CorpusFrame[] {
   const add = <K extends ApiKey>(apiKey: K, versions: [number, number], body: (v: number) => RequestTypes[K]): void => {
     for (let v = versions[0]; v <= versions[1]; v++) {
       const framed = Buffer.concat(encodeRequestFrame(apiKey, v, 1, "fuzz", body(v)));
-      out.push({ apiKey, version: v, source: `encoded ${ApiKey[apiKey]} v${v}`, bytes: framed.subarray(4) });
+      out.push({ apiKey, version: v, source: `encoded ${apiByKey(apiKey)!.name} v${v}`, bytes: framed.subarray(4) });
     }
   };
   add(ApiKey.ApiVersions, [0, 4], apiVersionsBody);
@@ -112,7 +112,7 @@ const INTERESTING_8 = [0x00, 0x01, 0x7f, 0x80, 0xff, 0xfe];
 
 /** `frame` with 1 to 4 random edits: bit flips, interesting values, inserted, deleted or repeated bytes. */
 export function mutate(rng: Rng, frame: Uint8Array): Uint8Array {
-  let bytes = Uint8Array.from(frame);
+  let bytes: Uint8Array = Uint8Array.from(frame);
   const edits = rng.int(1, 4);
   for (let e = 0; e < edits; e++) {
     // Past the API key and version most of the time, so the mutation reaches a handler's decoder.
@@ -145,6 +145,24 @@ export function mutate(rng: Rng, frame: Uint8Array): Uint8Array {
   return bytes;
 }
 
+/**
+ * `n` random-looking bytes as views of one shared block, so a fuzzer sending hundreds of
+ * megabytes holds almost none of them itself (it runs in the broker's process, whose memory
+ * the test measures).
+ */
+function paddingChunks(rng: Rng, n: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  while (n > 0) {
+    const start = rng.int(0, PADDING.length / 2);
+    const len = Math.min(n, PADDING.length - start);
+    out.push(PADDING.subarray(start, start + len));
+    n -= len;
+  }
+  return out;
+}
+
+const PADDING = new Rng(0x5eed).bytes(256 * 1024);
+
 function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -166,8 +184,12 @@ export interface FuzzPlan {
   pauseMs: number;
   /** How long to wait for the broker (reading answers, or seeing it close) before hanging up. */
   lingerMs: number;
+  /** Hanging up with a FIN (after what was written has left) or a reset (at once). */
+  hangUp: "end" | "reset";
   /** Frame sizes announced in size prefixes whose bodies were never sent (within maxFrameBytes). */
   announcedUnsent: number;
+  /** Frame sizes announced above maxFrameBytes, which the broker must refuse before allocating. */
+  announcedTooLarge: number;
 }
 
 export interface FuzzTarget {
@@ -196,13 +218,46 @@ function pickKind(rng: Rng): FuzzKind {
   return "mutated";
 }
 
+/**
+ * One connection per version of every API the broker advertises, each sending a valid header
+ * and a random body: every decoder the broker can reach gets hostile input at least once.
+ */
+export function sweepPlans(runSeed: number, target: FuzzTarget): FuzzPlan[] {
+  const plans: FuzzPlan[] = [];
+  for (const range of target.ranges) {
+    for (let version = range.minVersion; version <= range.maxVersion; version++) {
+      const seed = connectionSeed(runSeed ^ 0x51f15eed, plans.length);
+      const rng = new Rng(seed);
+      const frame = handMadeFrame(range.apiKey, version, rng.int(-0x80000000, 0x7fffffff), rng.bytes(rng.length(512)));
+      plans.push({ kind: "random-body", seed, writes: [frame], pauseMs: 0, lingerMs: rng.int(0, 80), hangUp: "reset", announcedUnsent: 0, announcedTooLarge: 0 });
+    }
+  }
+  return plans;
+}
+
+/** The seed of the `index`th connection of a run: runs with nearby seeds share no connections. */
+export function connectionSeed(runSeed: number, index: number): number {
+  let h = Math.imul(runSeed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
 /** Plans one fuzzing connection from its own seed, so any one connection can be replayed alone. */
 export function planConnection(seed: number, target: FuzzTarget): FuzzPlan {
   const rng = new Rng(seed);
   const kind = pickKind(rng);
   const frames = rng.int(1, 6);
   const correlationId = (): number => (rng.chance(0.3) ? rng.pick(INTERESTING_32) : rng.int(-0x80000000, 0x7fffffff));
-  const plan: FuzzPlan = { kind, seed, writes: [], pauseMs: rng.chance(0.3) ? rng.int(1, 10) : 0, lingerMs: rng.int(0, 80), announcedUnsent: 0 };
+  const plan: FuzzPlan = {
+    kind,
+    seed,
+    writes: [],
+    pauseMs: rng.chance(0.3) ? rng.int(1, 10) : 0,
+    lingerMs: rng.int(0, 80),
+    hangUp: rng.chance(0.5) ? "end" : "reset",
+    announcedUnsent: 0,
+    announcedTooLarge: 0,
+  };
 
   switch (kind) {
     case "random-bytes":
@@ -228,22 +283,37 @@ export function planConnection(seed: number, target: FuzzTarget): FuzzPlan {
       const tail = rng.bytes(rng.length(64));
       plan.writes.push(concat(framed(new Uint8Array(0), size), tail));
       if (size > tail.length && size <= target.maxFrameBytes) plan.announcedUnsent += size;
+      if (size > target.maxFrameBytes) plan.announcedTooLarge += size;
       break;
     }
     case "random-body":
-    case "bulk-body":
-      for (let i = 0; i < (kind === "bulk-body" ? 1 : frames); i++) {
+      for (let i = 0; i < frames; i++) {
         const range = rng.pick(target.ranges);
         // Mostly a version the broker serves, sometimes just outside its range.
         const version = rng.chance(0.9) ? rng.int(range.minVersion, range.maxVersion) : rng.pick([range.minVersion - 1, range.maxVersion + 1, -1, 0x7fff]);
-        const bodyBytes = kind === "bulk-body" ? rng.int(target.maxFrameBytes / 8, target.maxFrameBytes - 64) : rng.length(512);
-        plan.writes.push(handMadeFrame(range.apiKey, version, correlationId(), rng.bytes(bodyBytes)));
+        plan.writes.push(handMadeFrame(range.apiKey, version, correlationId(), rng.bytes(rng.length(512))));
       }
       break;
+    case "bulk-body": {
+      // Megabyte frames the broker must read whole: valid requests followed by padding (which
+      // Kafka ignores, so the connection lives on), then sometimes one with a random body.
+      const small = target.corpus.filter((f) => f.source.startsWith("encoded") && (f.apiKey === ApiKey.ApiVersions || f.apiKey === ApiKey.Metadata));
+      for (let i = 0; i < frames; i++) {
+        const request = withCorrelationId(rng.pick(small).bytes, correlationId());
+        const padding = rng.int(target.maxFrameBytes / 8, target.maxFrameBytes - request.length);
+        plan.writes.push(framed(request, request.length + padding), ...paddingChunks(rng, padding));
+      }
+      if (rng.chance(0.5)) {
+        const range = rng.pick(target.ranges);
+        const body = rng.int(target.maxFrameBytes / 8, target.maxFrameBytes - 64);
+        plan.writes.push(handMadeFrame(range.apiKey, range.maxVersion, correlationId(), new Uint8Array(0), undefined, body), ...paddingChunks(rng, body));
+      }
+      break;
+    }
     case "mutated":
       for (let i = 0; i < frames; i++) {
         const mutated = mutate(rng, withCorrelationId(rng.pick(target.corpus).bytes, correlationId()));
-        // Usually a size prefix that matches the mutated frame; sometimes the original's.
+        // Usually a size prefix that matches the mutated frame; sometimes one a few bytes off.
         plan.writes.push(rng.chance(0.9) ? framed(mutated) : framed(mutated, mutated.length + rng.int(-8, 8)));
       }
       break;
