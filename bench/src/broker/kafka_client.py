@@ -13,6 +13,7 @@ Subcommands (each prints one JSON object on stdout; timings are its own, with pe
   create   BOOTSTRAP PARTITIONS TOPIC...      create topics (CreateTopics) and wait until they are in Metadata
 """
 import json
+import resource
 import sys
 import time
 
@@ -21,6 +22,9 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 
 def out(obj):
+    # CPU time of this process (the Python thread and librdkafka's threads), seconds.
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    obj["client_cpu_seconds"] = ru.ru_utime + ru.ru_stime
     sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()
 
@@ -134,10 +138,12 @@ def latency(bootstrap, topic, rate, seconds, size, extra):
     for i in range(total):
         due = start + i * interval
         while True:
-            now = clock()
-            if now >= due:
+            wait = due - clock()
+            if wait <= 0:
                 break
-            p.poll(due - now)  # serves delivery reports as they arrive, returns early on one
+            # Serves delivery reports as they arrive (returns early on one). At least 1 ms: librdkafka
+            # takes whole milliseconds, and a 0 ms poll would spin and take a core from the broker.
+            p.poll(max(wait, 0.001))
         behind = max(behind, clock() - due)
         p.produce(topic, value, on_delivery=make_cb(clock()))
     p.flush(60)

@@ -74,7 +74,9 @@ export class FrameSplitter {
         frames.push(chunk.subarray(at, at + size));
         at += size;
       } else {
-        this.partial = new Uint8Array(size);
+        // Filled by the chunks that follow before anyone sees it: no need to zero it first.
+        const unfilled = Buffer.allocUnsafeSlow(size);
+        this.partial = new Uint8Array(unfilled.buffer, unfilled.byteOffset, size);
         this.partialFilled = 0;
       }
     }

@@ -18,7 +18,8 @@ export function joinViews(views: readonly Uint8Array[]): Uint8Array {
     total += v.byteLength;
   }
   if (contiguous) return new Uint8Array(first.buffer, first.byteOffset, total);
-  const out = new Uint8Array(total);
+  const unfilled = Buffer.allocUnsafeSlow(total);
+  const out = new Uint8Array(unfilled.buffer, unfilled.byteOffset, total);
   let at = 0;
   for (const v of views) {
     out.set(v, at);

@@ -88,7 +88,9 @@ class FileObjectStore implements ObjectStore {
       const stats = await handle.stat();
       if (!stats.isFile()) throw new ObjectNotFoundError(key);
       const { start, end } = resolveRange(key, stats.size, range);
-      const out = new Uint8Array(end - start);
+      // Filled by the reads below (or the call fails), so it need not be zeroed first.
+      const unfilled = Buffer.allocUnsafeSlow(end - start);
+      const out = new Uint8Array(unfilled.buffer, unfilled.byteOffset, end - start);
       let done = 0;
       while (done < out.length) {
         const { bytesRead } = await handle.read(out, done, out.length - done, start + done);

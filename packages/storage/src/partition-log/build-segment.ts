@@ -30,7 +30,10 @@ export function buildSegment(buffer: WriteBuffer, createdAtMs: number, indexInte
     createdAtMs,
     batches: buffer.batches.map((b) => b.bytes),
   });
-  const segmentBytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  // Every byte is written below, so skip zero-filling (a third of a flush's CPU otherwise).
+  const unfilled = Buffer.allocUnsafeSlow(total);
+  const segmentBytes = new Uint8Array(unfilled.buffer, unfilled.byteOffset, total);
   let at = 0;
   for (const chunk of chunks) {
     segmentBytes.set(chunk, at);
