@@ -16,6 +16,12 @@ export interface BrokerProcessOptions {
   startTimeoutMs?: number;
 }
 
+/** Broker processes still running: killed when the test worker exits, however it exits. */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** Output kept per broker process; the tail is printed when a test fails. */
 const MAX_OUTPUT_CHARS = 200_000;
 
@@ -89,10 +95,12 @@ export class BrokerProcess {
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
+    running.add(child);
     child.stdout!.setEncoding("utf8").on("data", (s: string) => this.append(s));
     child.stderr!.setEncoding("utf8").on("data", (s: string) => this.append(s));
     this.exited = new Promise((resolveExit) => {
       child.once("exit", (code, signal) => {
+        running.delete(child);
         this.append(`--- broker run ${run} exited: code ${code} signal ${signal} ---\n`);
         resolveExit();
       });

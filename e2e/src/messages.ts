@@ -94,3 +94,20 @@ export function duplicatesOf(items: readonly string[]): string[] {
   for (const s of items) (seen.has(s) ? dups : seen).add(s);
   return [...dups];
 }
+
+/**
+ * For clients that report no offsets when producing: the consumed messages are exactly the
+ * produced ones (keys and values, as a multiset), and every partition's offsets run 0, 1, 2, ...
+ * (`from` for a partition that started later) without holes.
+ */
+export function expectSameContent(consumed: readonly Consumed[], produced: readonly OutMessage[], from: ReadonlyMap<number, number> = new Map()): void {
+  const view = (m: { key: string | null; value: string }) => `${m.key ?? "<null>"} ${m.value}`;
+  expect([...consumed].map(view).sort()).toEqual([...produced].map(view).sort());
+  const byPartition = new Map<number, number[]>();
+  for (const m of consumed) byPartition.set(m.partition, [...(byPartition.get(m.partition) ?? []), m.offset]);
+  for (const [p, unsorted] of byPartition) {
+    const offsets = [...unsorted].sort((a, b) => a - b);
+    const first = from.get(p) ?? 0;
+    expect(offsets, `offsets of partition ${p}`).toEqual(offsets.map((_, i) => first + i));
+  }
+}

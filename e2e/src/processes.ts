@@ -71,11 +71,11 @@ function outputOf(r: RunResult): string {
 }
 
 /**
- * Runs e2e/scripts/<script> with Debian's python3, the JSON config as its only argument, and
- * returns the JSON document the script prints as its last stdout line.
+ * Runs e2e/scripts/<script> with Debian's python3, the JSON config on its stdin (message lists
+ * outgrow an argument), and returns the JSON document it prints as its last stdout line.
  */
 export async function runPython<T>(script: string, config: unknown, timeoutMs = 60_000): Promise<T> {
-  const result = await run(PYTHON, [resolve(SCRIPTS_DIR, script), JSON.stringify(config)], { timeoutMs });
+  const result = await run(PYTHON, [resolve(SCRIPTS_DIR, script)], { timeoutMs, input: JSON.stringify(config) });
   const last = result.stdout.trimEnd().split("\n").at(-1) ?? "";
   try {
     return JSON.parse(last) as T;
@@ -123,8 +123,20 @@ export class LineProcess<E extends { event: string }> {
     this.child.stdin!.on("error", () => {});
   }
 
-  static python<E extends { event: string }>(name: string, script: string, config: unknown): LineProcess<E> {
-    return new LineProcess<E>(name, PYTHON, [resolve(SCRIPTS_DIR, script), JSON.stringify(config)]);
+  /**
+   * e2e/scripts/<script> with Debian's python3. The config is argv[1], or, with configOnStdin
+   * (large configs: an argument is limited to 128 KiB), the whole of stdin.
+   */
+  static python<E extends { event: string }>(name: string, script: string, config: unknown, options: { configOnStdin?: boolean } = {}): LineProcess<E> {
+    if (!options.configOnStdin) return new LineProcess<E>(name, PYTHON, [resolve(SCRIPTS_DIR, script), JSON.stringify(config)]);
+    const proc = new LineProcess<E>(name, PYTHON, [resolve(SCRIPTS_DIR, script)]);
+    proc.child.stdin!.end(JSON.stringify(config));
+    return proc;
+  }
+
+  /** Waits for the process to exit and returns its exit code. */
+  exit(): Promise<number | null> {
+    return this.closed;
   }
 
   get exited(): boolean {

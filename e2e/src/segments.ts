@@ -46,3 +46,11 @@ export async function storedBatches(dataDir: string, topic: string): Promise<Sto
 export async function storedCodecs(dataDir: string, topic: string): Promise<string[]> {
   return [...new Set((await storedBatches(dataDir, topic)).map((b) => b.codec))].sort();
 }
+
+/**
+ * Why librdkafka may store "none": up to 2.11.0 it checks gzip, snappy and lz4 with
+ * rd_kafka_broker_ApiVersion_supported(Produce, 0, 0) and sends the batch uncompressed ("Broker
+ * does not support compression type") when the broker's lowest Produce version is above 0.
+ */
+export const LIBRDKAFKA_CODEC_NOTE =
+  "codecs of the stored batches (librdkafka <= 2.11.0 silently sends gzip/snappy/lz4 uncompressed when ApiVersions advertises Produce with a minimum version above 0)";

@@ -8,6 +8,8 @@ export interface BrokerFixture {
   readonly bootstrap: string;
   /** Registers a cleanup that afterAll runs (clients to disconnect), newest first. */
   defer(cleanup: () => unknown): void;
+  /** Adds output (a client's log) to what a failed test prints. */
+  printOnFailure(name: string, output: () => string): void;
 }
 
 /**
@@ -18,6 +20,7 @@ export interface BrokerFixture {
 export function useBroker(options: BrokerProcessOptions = {}): BrokerFixture {
   let broker: BrokerProcess | undefined;
   const cleanups: (() => unknown)[] = [];
+  const outputs: [string, () => string][] = [];
   const fixture: BrokerFixture = {
     get broker() {
       if (broker === undefined) throw new Error("the broker did not start (see beforeAll's error)");
@@ -29,13 +32,17 @@ export function useBroker(options: BrokerProcessOptions = {}): BrokerFixture {
     defer(cleanup) {
       cleanups.push(cleanup);
     },
+    printOnFailure(name, output) {
+      outputs.push([name, output]);
+    },
   };
   beforeAll(async () => {
     broker = await BrokerProcess.start(options);
   });
   afterEach((ctx) => {
     if (ctx.task.result?.state === "fail" && broker !== undefined) {
-      console.error(`${ctx.task.name}: failed; ${broker.tail()}`);
+      const extra = outputs.map(([name, output]) => `--- ${name} ---\n${output()}`).join("\n");
+      console.error(`${ctx.task.name}: failed; ${broker.tail()}\n${extra}`);
     }
   });
   afterAll(async () => {

@@ -211,7 +211,7 @@ describe("Connection: ApiVersions", () => {
     expect(response.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
     const ranges = new Map(response.apiKeys.map((k) => [k.apiKey, [k.minVersion, k.maxVersion]]));
     expect(ranges.get(ApiKey.ApiVersions)).toEqual([0, 4]);
-    expect(ranges.get(ApiKey.Produce)).toEqual([3, 11]);
+    expect(ranges.get(ApiKey.Produce)).toEqual([0, 11]);
     expect(ranges.get(ApiKey.Metadata)).toEqual([0, 12]);
     expect(ranges.get(ApiKey.Fetch)).toEqual([4, 17]);
 
@@ -232,10 +232,10 @@ describe("Connection: bad input", () => {
       fields: { apiKey: 12_345, apiVersion: 0 },
     },
     {
-      name: "a version of a known API the broker does not serve (Produce v2)",
-      bytes: () => Buffer.concat(encodeRequestFrame(ApiKey.Produce, 2, 1, "wire-test", produceBody("t", 1, recordBatch("x")))),
+      name: "a version of a known API the broker does not serve (Fetch v3)",
+      bytes: () => Buffer.concat(encodeRequestFrame(ApiKey.Fetch, 3, 1, "wire-test", { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1024, topics: [] })),
       msg: "closing connection: unsupported API or version",
-      fields: { apiKey: ApiKey.Produce, apiVersion: 2 },
+      fields: { apiKey: ApiKey.Fetch, apiVersion: 3 },
     },
     {
       name: "a version of a known API newer than any Kafka has (Metadata v13)",

@@ -18,7 +18,10 @@ function unsupportedProducerFeature(records: Uint8Array): string | null {
 }
 
 /**
- * Produce v3-11. Each partition's batches get offsets at once and are answered when the flush
+ * Produce v0-11. Only RecordBatch v2 is stored, so v0-2 requests (which carry message sets of
+ * magic 0 and 1) are answered UNSUPPORTED_FOR_MESSAGE_FORMAT by the log's validation; v0-2 are
+ * advertised all the same, as Kafka 3.9 does, because librdkafka before 2.11.1 sends gzip,
+ * snappy and lz4 uncompressed to a broker whose lowest Produce version is above 0. Each partition's batches get offsets at once and are answered when the flush
  * that holds them is durable (acks=1 and acks=-1 alike: the broker keeps no replica to wait
  * for); acks=0 gets no response, as in Kafka. A wait longer than the request's timeout answers
  * REQUEST_TIMED_OUT, which producers retry.
@@ -28,7 +31,7 @@ export function produceHandler(services: BrokerServices) {
 
   return defineHandler({
     apiKey: ApiKey.Produce,
-    minVersion: 3,
+    minVersion: 0,
     maxVersion: 11,
     async handle(request, ctx): Promise<ProduceResponse | typeof NO_RESPONSE> {
       const acks = request.acks;
