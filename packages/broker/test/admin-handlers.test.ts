@@ -19,7 +19,7 @@ import {
 } from "@kafscale/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_BROKER_CONFIG } from "../src/index.js";
-import type { AdminTestClient } from "./support/admin-client.js";
+import type { WireClient } from "./support/wire-client.js";
 import { produceBatches, startAdminTestBroker, type AdminTestBroker } from "./support/admin-broker.js";
 import { requireKafkaPython, runKafkaPythonAdmin } from "./support/admin-kafka-python.js";
 
@@ -32,7 +32,7 @@ const RETENTION_MS = String(DEFAULT_BROKER_CONFIG.retentionMs);
 const NOT_HOSTED = "This server does not host this topic-partition.";
 
 let h: AdminTestBroker;
-let client: AdminTestClient;
+let client: WireClient;
 
 beforeAll(async () => {
   h = await startAdminTestBroker();
@@ -46,7 +46,7 @@ afterAll(async () => {
 // ---- request helpers ----
 
 function createTopics(version: number, topics: (Partial<CreateTopicsRequestCreatableTopic> & { name: string })[], validateOnly = false) {
-  return client.send(ApiKey.CreateTopics, version, {
+  return client.request(ApiKey.CreateTopics, version, {
     topics: topics.map((t) => ({ numPartitions: -1, replicationFactor: -1, assignments: [], configs: [], ...t })),
     timeoutMs: 5000,
     validateOnly,
@@ -61,7 +61,7 @@ async function createOne(version: number, topic: Partial<CreateTopicsRequestCrea
 
 /** Metadata v12 for the named topics, never creating them. */
 async function metadataOf(...names: string[]) {
-  const response = await client.send(ApiKey.Metadata, 12, {
+  const response = await client.request(ApiKey.Metadata, 12, {
     topics: names.map((name) => ({ name, topicId: ZERO_UUID })),
     allowAutoTopicCreation: false,
     includeTopicAuthorizedOperations: false,
@@ -74,7 +74,7 @@ async function describeConfigs(
   resources: (Partial<DescribeConfigsRequestDescribeConfigsResource> & { resourceType: number; resourceName: string })[],
   options: { includeSynonyms?: boolean; includeDocumentation?: boolean } = {},
 ): Promise<DescribeConfigsResponseDescribeConfigsResult[]> {
-  const response = await client.send(ApiKey.DescribeConfigs, version, {
+  const response = await client.request(ApiKey.DescribeConfigs, version, {
     resources: resources.map((r) => ({ configurationKeys: null, ...r })),
     includeSynonyms: options.includeSynonyms ?? false,
     includeDocumentation: options.includeDocumentation ?? false,
@@ -90,15 +90,15 @@ async function topicConfigValues(name: string): Promise<Record<string, string | 
 }
 
 function incrementalAlter(version: number, resources: { resourceType: number; resourceName: string; configs: IncrementalAlterConfigsRequestAlterableConfig[] }[], validateOnly = false) {
-  return client.send(ApiKey.IncrementalAlterConfigs, version, { resources, validateOnly });
+  return client.request(ApiKey.IncrementalAlterConfigs, version, { resources, validateOnly });
 }
 
 function alterConfigs(version: number, resources: { resourceType: number; resourceName: string; configs: { name: string; value: string | null }[] }[], validateOnly = false) {
-  return client.send(ApiKey.AlterConfigs, version, { resources, validateOnly });
+  return client.request(ApiKey.AlterConfigs, version, { resources, validateOnly });
 }
 
 async function earliestOffset(topic: string, partition: number, version = 1): Promise<bigint | undefined> {
-  const response = await client.send(ApiKey.ListOffsets, version, {
+  const response = await client.request(ApiKey.ListOffsets, version, {
     replicaId: -1,
     isolationLevel: 0,
     topics: [{ name: topic, partitions: [{ partitionIndex: partition, timestamp: -2n, currentLeaderEpoch: -1, maxNumOffsets: 1 }] }],
@@ -112,7 +112,7 @@ async function earliestOffset(topic: string, partition: number, version = 1): Pr
 
 describe("ApiVersions", () => {
   it("advertises the admin APIs at Kafka 3.9's version ranges", async () => {
-    const response = await client.send(ApiKey.ApiVersions, 3, { clientSoftwareName: "admin-test", clientSoftwareVersion: "1.0" });
+    const response = await client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: "admin-test", clientSoftwareVersion: "1.0" });
     const range = (key: number) => {
       const found = response.apiKeys.find((k) => k.apiKey === key);
       return found === undefined ? undefined : [found.minVersion, found.maxVersion];
@@ -260,7 +260,7 @@ describe("CreateTopics", () => {
 describe("DeleteTopics", () => {
   it("v1 deletes by name; Metadata then answers UNKNOWN_TOPIC_OR_PARTITION", async () => {
     await createOne(4, { name: "dt-v1", numPartitions: 2 });
-    const response = await client.send(ApiKey.DeleteTopics, 1, { topicNames: ["dt-v1", "dt-never"], timeoutMs: 5000 });
+    const response = await client.request(ApiKey.DeleteTopics, 1, { topicNames: ["dt-v1", "dt-never"], timeoutMs: 5000 });
     expect(response.responses.map((r) => [r.name, r.errorCode])).toEqual([
       ["dt-v1", ErrorCode.NONE],
       ["dt-never", ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
@@ -272,7 +272,7 @@ describe("DeleteTopics", () => {
   it("v6 deletes by topic id and by name, and answers with both", async () => {
     const byId = await createOne(7, { name: "dt-by-id" });
     const byName = await createOne(7, { name: "dt-by-name" });
-    const response = await client.send(ApiKey.DeleteTopics, 6, {
+    const response = await client.request(ApiKey.DeleteTopics, 6, {
       topics: [
         { name: null, topicId: byId.topicId! },
         { name: "dt-by-name", topicId: ZERO_UUID },
@@ -289,7 +289,7 @@ describe("DeleteTopics", () => {
   it("v6 refuses unknown ids and names, both given, neither given and duplicates", async () => {
     const kept = await createOne(7, { name: "dt-kept" });
     const unknownId = "0f0e0d0c-0b0a-4908-8706-050403020100";
-    const response = await client.send(ApiKey.DeleteTopics, 6, {
+    const response = await client.request(ApiKey.DeleteTopics, 6, {
       topics: [
         { name: null, topicId: unknownId },
         { name: "dt-unknown", topicId: ZERO_UUID },
@@ -314,16 +314,16 @@ describe("DeleteTopics", () => {
 describe("CreatePartitions", () => {
   it("v0 grows a topic and Metadata shows the new partitions", async () => {
     await createOne(4, { name: "cp-v0", numPartitions: 2 });
-    const response = await client.send(ApiKey.CreatePartitions, 0, { topics: [{ name: "cp-v0", count: 4, assignments: null }], timeoutMs: 5000, validateOnly: false });
+    const response = await client.request(ApiKey.CreatePartitions, 0, { topics: [{ name: "cp-v0", count: 4, assignments: null }], timeoutMs: 5000, validateOnly: false });
     expect(response.results).toEqual([{ name: "cp-v0", errorCode: ErrorCode.NONE, errorMessage: null }]);
-    const [topic] = await client.send(ApiKey.Metadata, 1, { topics: [{ name: "cp-v0" }] }).then((m) => m.topics);
+    const [topic] = await client.request(ApiKey.Metadata, 1, { topics: [{ name: "cp-v0" }] }).then((m) => m.topics);
     expect(topic?.partitions.map((p) => p.partitionIndex).sort()).toEqual([0, 1, 2, 3]);
   });
 
   it("v3: validateOnly changes nothing; consistent assignments and an empty list are accepted", async () => {
     await createOne(7, { name: "cp-v3", numPartitions: 1 });
     const grow = (count: number, assignments: { brokerIds: number[] }[] | null, validateOnly = false) =>
-      client.send(ApiKey.CreatePartitions, 3, { topics: [{ name: "cp-v3", count, assignments }], timeoutMs: 5000, validateOnly }).then((r) => r.results[0]);
+      client.request(ApiKey.CreatePartitions, 3, { topics: [{ name: "cp-v3", count, assignments }], timeoutMs: 5000, validateOnly }).then((r) => r.results[0]);
     expect(await grow(3, null, true)).toMatchObject({ errorCode: ErrorCode.NONE });
     expect((await metadataOf("cp-v3"))[0]?.partitions).toHaveLength(1);
     expect(await grow(3, [{ brokerIds: [0] }, { brokerIds: [0] }])).toMatchObject({ errorCode: ErrorCode.NONE });
@@ -339,13 +339,13 @@ describe("CreatePartitions", () => {
     [10_004, null, ErrorCode.POLICY_VIOLATION, "Unable to perform excessively large batch operation."],
   ])("refuses count %d with assignments %j", async (count, assignments, errorCode, errorMessage) => {
     if ((await metadataOf("cp-refused"))[0]?.errorCode !== ErrorCode.NONE) await createOne(4, { name: "cp-refused", numPartitions: 3 });
-    const response = await client.send(ApiKey.CreatePartitions, 1, { topics: [{ name: "cp-refused", count, assignments }], timeoutMs: 5000, validateOnly: false });
+    const response = await client.request(ApiKey.CreatePartitions, 1, { topics: [{ name: "cp-refused", count, assignments }], timeoutMs: 5000, validateOnly: false });
     expect(response.results).toEqual([{ name: "cp-refused", errorCode, errorMessage }]);
     expect((await metadataOf("cp-refused"))[0]?.partitions).toHaveLength(3);
   });
 
   it("answers unknown topics and duplicate names", async () => {
-    const response = await client.send(ApiKey.CreatePartitions, 2, {
+    const response = await client.request(ApiKey.CreatePartitions, 2, {
       topics: [
         { name: "cp-unknown", count: 2, assignments: null },
         { name: "cp-twice", count: 2, assignments: null },
@@ -647,12 +647,12 @@ describe("DeleteRecords", () => {
     expect(produced.map((r) => r.responses[0]?.partitionResponses[0]?.errorCode)).toEqual([ErrorCode.NONE, ErrorCode.NONE, ErrorCode.NONE]);
     expect(await earliestOffset("dr-topic", 0)).toBe(0n);
 
-    const v0 = await client.send(ApiKey.DeleteRecords, 0, { topics: [{ name: "dr-topic", partitions: [{ partitionIndex: 0, offset: 3n }] }], timeoutMs: 5000 });
+    const v0 = await client.request(ApiKey.DeleteRecords, 0, { topics: [{ name: "dr-topic", partitions: [{ partitionIndex: 0, offset: 3n }] }], timeoutMs: 5000 });
     expect(v0.topics).toEqual([{ name: "dr-topic", partitions: [{ partitionIndex: 0, lowWatermark: 3n, errorCode: ErrorCode.NONE }] }]);
     expect(await earliestOffset("dr-topic", 0, 1)).toBe(3n);
     expect(await earliestOffset("dr-topic", 0, 9)).toBe(3n);
 
-    const v2 = await client.send(ApiKey.DeleteRecords, 2, {
+    const v2 = await client.request(ApiKey.DeleteRecords, 2, {
       topics: [
         {
           name: "dr-topic",
@@ -668,7 +668,7 @@ describe("DeleteRecords", () => {
       { partitionIndex: 0, lowWatermark: 3n, errorCode: ErrorCode.NONE },
       { partitionIndex: 1, lowWatermark: 0n, errorCode: ErrorCode.NONE },
     ]);
-    const toEnd = await client.send(ApiKey.DeleteRecords, 2, { topics: [{ name: "dr-topic", partitions: [{ partitionIndex: 0, offset: -1n }] }], timeoutMs: 5000 });
+    const toEnd = await client.request(ApiKey.DeleteRecords, 2, { topics: [{ name: "dr-topic", partitions: [{ partitionIndex: 0, offset: -1n }] }], timeoutMs: 5000 });
     expect(toEnd.topics[0]?.partitions[0]).toEqual({ partitionIndex: 0, lowWatermark: 6n, errorCode: ErrorCode.NONE });
     expect(await earliestOffset("dr-topic", 0)).toBe(6n);
   });
@@ -676,7 +676,7 @@ describe("DeleteRecords", () => {
   it("answers OFFSET_OUT_OF_RANGE beyond the high watermark and UNKNOWN_TOPIC_OR_PARTITION", async () => {
     await createOne(5, { name: "dr-errors", numPartitions: 1 });
     await produceBatches(client, "dr-errors", 0, 1, 2);
-    const response = await client.send(ApiKey.DeleteRecords, 1, {
+    const response = await client.request(ApiKey.DeleteRecords, 1, {
       topics: [
         {
           name: "dr-errors",
@@ -708,7 +708,7 @@ describe("DeleteRecords", () => {
 describe("DescribeCluster", () => {
   it("v0 and v1 describe this broker as the cluster and its controller", async () => {
     for (const version of [0, 1]) {
-      const response = await client.send(ApiKey.DescribeCluster, version, { includeClusterAuthorizedOperations: false, endpointType: 1 });
+      const response = await client.request(ApiKey.DescribeCluster, version, { includeClusterAuthorizedOperations: false, endpointType: 1 });
       expect(response).toMatchObject({
         errorCode: ErrorCode.NONE,
         errorMessage: null,
@@ -722,9 +722,9 @@ describe("DescribeCluster", () => {
   });
 
   it("v1 refuses controller endpoints and unknown endpoint types", async () => {
-    const controllers = await client.send(ApiKey.DescribeCluster, 1, { includeClusterAuthorizedOperations: false, endpointType: 2 });
+    const controllers = await client.request(ApiKey.DescribeCluster, 1, { includeClusterAuthorizedOperations: false, endpointType: 2 });
     expect(controllers).toMatchObject({ errorCode: ErrorCode.MISMATCHED_ENDPOINT_TYPE, brokers: [] });
-    const unknown = await client.send(ApiKey.DescribeCluster, 1, { includeClusterAuthorizedOperations: true, endpointType: 7 });
+    const unknown = await client.request(ApiKey.DescribeCluster, 1, { includeClusterAuthorizedOperations: true, endpointType: 7 });
     expect(unknown).toMatchObject({ errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE, errorMessage: "Unsupported endpoint type 7", brokers: [] });
   });
 });
@@ -745,9 +745,9 @@ describe("requests captured from real clients", () => {
   /** Sets up "capture" (with records) and "capture-multi" (3 partitions), which the captured requests name. */
   async function setUp(): Promise<void> {
     for (const name of ["capture", "capture-multi"]) {
-      await raw.client.send(ApiKey.DeleteTopics, 1, { topicNames: [name], timeoutMs: 5000 });
+      await raw.client.request(ApiKey.DeleteTopics, 1, { topicNames: [name], timeoutMs: 5000 });
     }
-    await raw.client.send(ApiKey.CreateTopics, 4, {
+    await raw.client.request(ApiKey.CreateTopics, 4, {
       topics: [
         { name: "capture", numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] },
         { name: "capture-multi", numPartitions: 3, replicationFactor: 1, assignments: [], configs: [] },
@@ -782,11 +782,11 @@ describe("requests captured from real clients", () => {
       await setUp();
     }
     if (client === "kafka-python") {
-      const deleted = await raw.client.sendRaw(frame(`${client}/delete-topics-request-v3-001.hex`));
+      const deleted = await raw.client.sendFrame(frame(`${client}/delete-topics-request-v3-001.hex`));
       expect(errorCodes(deleted)).toEqual([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
     }
     for (const file of files) {
-      const response = await raw.client.sendRaw(frame(`${client}/${file}.hex`));
+      const response = await raw.client.sendFrame(frame(`${client}/${file}.hex`));
       expect({ file, codes: errorCodes(response) }).toEqual({ file, codes: errorCodes(response).map(() => ErrorCode.NONE) });
     }
   });
@@ -797,11 +797,11 @@ describe("requests captured from real clients", () => {
       ["confluent-kafka", "create-topics-request-v4-001", "delete-topics-request-v1-001"],
       ["platformatic-kafka", "create-topics-request-v7-001", "delete-topics-request-v6-001"],
     ] as const) {
-      const created = (await raw.client.sendRaw(frame(`${client}/${create}.hex`))) as { topics: CreateTopicsResponseCreatableTopicResult[] };
+      const created = (await raw.client.sendFrame(frame(`${client}/${create}.hex`))) as { topics: CreateTopicsResponseCreatableTopicResult[] };
       expect(created.topics.map((t) => [t.errorCode, t.errorMessage])).toEqual([
         [ErrorCode.INVALID_CONFIG, "Invalid value compact for configuration cleanup.policy: must be one of delete"],
       ]);
-      expect(errorCodes(await raw.client.sendRaw(frame(`${client}/${remove}.hex`)))).toEqual([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
+      expect(errorCodes(await raw.client.sendFrame(frame(`${client}/${remove}.hex`)))).toEqual([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
     }
   });
 });

@@ -9,7 +9,7 @@ import type { Broker } from "../src/broker.js";
 import { allHandlers } from "../src/handlers/all-handlers.js";
 import { groupHandlers } from "../src/handlers/group-handlers.js";
 import { HandlerRegistry } from "../src/handlers/handler-registry.js";
-import { GroupTestClient } from "./support/group-client.js";
+import { WireClient } from "./support/wire-client.js";
 import { assignmentBytes, createTopics, decodeAssignment, groupTempDirs, startGroupBroker, subscriptionBytes } from "./support/group-broker.js";
 
 /** Kafka's "authorized operations not requested" value. */
@@ -34,7 +34,7 @@ const OLD: Versions = { join: 2, sync: 1, heartbeat: 1, leave: 1, commit: 2, fet
 /** [topic, partition, offset, metadata, errorCode] rows of an OffsetFetch answer. */
 type OffsetRow = [string, number, number, string | null, number];
 
-function joinGroup(client: GroupTestClient, v: number, groupId: string, topic: string, memberId: string): Promise<JoinGroupResponse> {
+function joinGroup(client: WireClient, v: number, groupId: string, topic: string, memberId: string): Promise<JoinGroupResponse> {
   return client.request(ApiKey.JoinGroup, v, {
     groupId,
     sessionTimeoutMs: SESSION_MS,
@@ -48,7 +48,7 @@ function joinGroup(client: GroupTestClient, v: number, groupId: string, topic: s
 }
 
 /** A new member's join: from v4 the first JoinGroup is answered MEMBER_ID_REQUIRED with the id to join with. */
-async function joinAsNew(client: GroupTestClient, v: number, groupId: string, topic: string): Promise<JoinGroupResponse> {
+async function joinAsNew(client: WireClient, v: number, groupId: string, topic: string): Promise<JoinGroupResponse> {
   if (v < 4) return joinGroup(client, v, groupId, topic, "");
   const first = await joinGroup(client, v, groupId, topic, "");
   expect(first.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED);
@@ -57,7 +57,7 @@ async function joinAsNew(client: GroupTestClient, v: number, groupId: string, to
 }
 
 function syncGroup(
-  client: GroupTestClient,
+  client: WireClient,
   v: number,
   groupId: string,
   join: JoinGroupResponse,
@@ -74,13 +74,13 @@ function syncGroup(
   });
 }
 
-async function heartbeat(client: GroupTestClient, v: number, groupId: string, generationId: number, memberId: string): Promise<number> {
+async function heartbeat(client: WireClient, v: number, groupId: string, generationId: number, memberId: string): Promise<number> {
   const response = await client.request(ApiKey.Heartbeat, v, { groupId, generationId, memberId, groupInstanceId: null });
   return response.errorCode;
 }
 
 /** Heartbeats until the answer is `errorCode` (another connection's request may not have arrived yet). */
-async function heartbeatUntil(client: GroupTestClient, v: number, groupId: string, join: JoinGroupResponse, errorCode: number): Promise<void> {
+async function heartbeatUntil(client: WireClient, v: number, groupId: string, join: JoinGroupResponse, errorCode: number): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
     if ((await heartbeat(client, v, groupId, join.generationId, join.memberId)) === errorCode) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -89,7 +89,7 @@ async function heartbeatUntil(client: GroupTestClient, v: number, groupId: strin
 }
 
 async function commit(
-  client: GroupTestClient,
+  client: WireClient,
   v: number,
   groupId: string,
   member: { generationId: number; memberId: string },
@@ -119,13 +119,13 @@ async function commit(
 }
 
 /** A commit without group management (generation -1, no member), as `assign()` consumers and tools send. */
-function simpleCommit(client: GroupTestClient, groupId: string, offsets: [string, number, bigint, string][]): Promise<[string, number, number][]> {
+function simpleCommit(client: WireClient, groupId: string, offsets: [string, number, bigint, string][]): Promise<[string, number, number][]> {
   return commit(client, 8, groupId, { generationId: -1, memberId: "" }, offsets);
 }
 
 /** OffsetFetch of one group in the single-group (v0-7) or batched (v8+) form; the group error and the rows. */
 async function fetchOffsets(
-  client: GroupTestClient,
+  client: WireClient,
   v: number,
   groupId: string,
   topics: Record<string, number[]> | null,
@@ -152,7 +152,7 @@ async function fetchOffsets(
   return { errorCode: response.errorCode ?? ErrorCode.NONE, rows };
 }
 
-async function leaveGroup(client: GroupTestClient, v: number, groupId: string, memberId: string): Promise<number> {
+async function leaveGroup(client: WireClient, v: number, groupId: string, memberId: string): Promise<number> {
   if (v >= 3) {
     const response = await client.request(ApiKey.LeaveGroup, v, { groupId, members: [{ memberId, groupInstanceId: null, reason: "test done" }] });
     expect(response.members?.map((m) => [m.memberId, m.errorCode])).toEqual([[memberId, ErrorCode.NONE]]);
@@ -161,7 +161,7 @@ async function leaveGroup(client: GroupTestClient, v: number, groupId: string, m
   return (await client.request(ApiKey.LeaveGroup, v, { groupId, memberId })).errorCode;
 }
 
-async function listGroups(client: GroupTestClient, v: number, filters: { statesFilter?: string[]; typesFilter?: string[] } = {}) {
+async function listGroups(client: WireClient, v: number, filters: { statesFilter?: string[]; typesFilter?: string[] } = {}) {
   const response = await client.request(ApiKey.ListGroups, v, filters);
   expect(response.errorCode).toBe(ErrorCode.NONE);
   return response.groups;
@@ -169,11 +169,11 @@ async function listGroups(client: GroupTestClient, v: number, filters: { statesF
 
 describe("group handlers over TCP", () => {
   let broker: Broker;
-  let admin: GroupTestClient;
-  const clients: GroupTestClient[] = [];
+  let admin: WireClient;
+  const clients: WireClient[] = [];
 
-  async function connectClient(clientId: string): Promise<GroupTestClient> {
-    const client = await GroupTestClient.connect(broker.port, clientId);
+  async function connectClient(clientId: string): Promise<WireClient> {
+    const client = await WireClient.connect(broker.port, clientId);
     clients.push(client);
     return client;
   }
@@ -426,10 +426,10 @@ describe("committed offsets across a restart", () => {
     const dirs = await groupTempDirs();
     const urls = { storageUrl: dirs.storageUrl, metadataUrl: dirs.metadataUrl };
     let broker: Broker | undefined;
-    let client: GroupTestClient | undefined;
+    let client: WireClient | undefined;
     try {
       broker = await startGroupBroker(urls);
-      client = await GroupTestClient.connect(broker.port, "restart-consumer");
+      client = await WireClient.connect(broker.port, "restart-consumer");
       await createTopics(client, "durable");
       const member = await joinAsNew(client, 9, "durable-group", "durable");
       expect((await syncGroup(client, 5, "durable-group", member, { [member.memberId]: { durable: [0, 1] } })).errorCode).toBe(ErrorCode.NONE);
@@ -442,7 +442,7 @@ describe("committed offsets across a restart", () => {
       await broker.stop();
 
       broker = await startGroupBroker(urls);
-      client = await GroupTestClient.connect(broker.port, "restart-consumer");
+      client = await WireClient.connect(broker.port, "restart-consumer");
       expect(await fetchOffsets(client, 9, "durable-group", { durable: [0, 1] })).toEqual({
         errorCode: ErrorCode.NONE,
         rows: [

@@ -3,13 +3,12 @@ import {
   ErrorCode,
   type IncrementalAlterConfigsRequestAlterableConfig,
   type IncrementalAlterConfigsResponse,
-  type IncrementalAlterConfigsResponseAlterConfigsResourceResponse,
 } from "@kafscale/protocol";
 import type { BrokerServices } from "../services.js";
 import { TOPIC_CONFIG_BY_NAME } from "../topics/topic-configs.js";
 import { alterConfigResource, failure, setValuesProblem, type OverridesChange } from "./configs/alter-resource.js";
 import { ConfigType } from "./configs/config-kinds.js";
-import { duplicates } from "./configs/config-resources.js";
+import { answerEachResource } from "./configs/config-resources.js";
 import { topicConfigDefaults } from "./configs/topic-config-defaults.js";
 import { topicDefaultValue, type TopicConfigDefaults } from "./configs/topic-config-view.js";
 import { defineHandler } from "./handler.js";
@@ -88,26 +87,10 @@ export function incrementalAlterConfigsHandler(services: BrokerServices) {
     minVersion: 0,
     maxVersion: 1,
     async handle(request): Promise<IncrementalAlterConfigsResponse> {
-      const key = (r: { resourceType: number; resourceName: string }) => `${r.resourceType}:${r.resourceName}`;
-      const repeated = duplicates(request.resources, key);
-      const answered = new Set<string>();
-      const responses: IncrementalAlterConfigsResponseAlterConfigsResourceResponse[] = [];
-      for (const r of request.resources) {
-        const base = { resourceType: r.resourceType, resourceName: r.resourceName };
-        if (repeated.has(key(r))) {
-          if (!answered.has(key(r))) responses.push({ ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: "Duplicate resource." });
-          answered.add(key(r));
-          continue;
-        }
-        const outcome = await alterConfigResource(
-          services,
-          { ...base, configNames: r.configs.map((c) => c.name) },
-          request.validateOnly,
-          (current) => applyIncrementalOps(current, r.configs, topicConfigDefaults(services)),
-          "IncrementalAlterConfigs",
-        );
-        responses.push({ ...base, ...outcome });
-      }
+      const responses = await answerEachResource(request.resources, (r) => {
+        const resource = { resourceType: r.resourceType, resourceName: r.resourceName, configNames: r.configs.map((c) => c.name) };
+        return alterConfigResource(services, resource, request.validateOnly, (current) => applyIncrementalOps(current, r.configs, topicConfigDefaults(services)), "IncrementalAlterConfigs");
+      });
       return { throttleTimeMs: 0, responses };
     },
   });

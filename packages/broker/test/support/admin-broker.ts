@@ -1,11 +1,11 @@
 import { ApiKey, type ProduceResponse } from "@kafscale/protocol";
 import { encodeBatch } from "@kafscale/protocol/records";
 import { Broker, DEFAULT_BROKER_CONFIG, silentLogger, type BrokerConfig } from "../../src/index.js";
-import { AdminTestClient } from "./admin-client.js";
+import { WireClient } from "./wire-client.js";
 
 export interface AdminTestBroker {
   broker: Broker;
-  client: AdminTestClient;
+  client: WireClient;
   port: number;
   stop(): Promise<void>;
 }
@@ -24,7 +24,7 @@ export async function startAdminTestBroker(overrides: Partial<BrokerConfig> = {}
     },
     silentLogger,
   );
-  const client = await AdminTestClient.connect(broker.port);
+  const client = await WireClient.connect(broker.port, "admin-test");
   return {
     broker,
     client,
@@ -41,7 +41,7 @@ export async function startAdminTestBroker(overrides: Partial<BrokerConfig> = {}
  * (each answered once durable), with timestamps `timestampMs`.
  */
 export async function produceBatches(
-  client: AdminTestClient,
+  client: WireClient,
   topic: string,
   partition: number,
   batches: number,
@@ -56,7 +56,7 @@ export async function produceBatches(
       records: Array.from({ length: perBatch }, (_, i) => ({ offsetDelta: i, value: new TextEncoder().encode(`value-${b}-${i}`) })),
     });
     responses.push(
-      await client.send(ApiKey.Produce, 9, {
+      await client.request(ApiKey.Produce, 9, {
         transactionalId: null,
         acks: -1,
         timeoutMs: 10_000,

@@ -6,7 +6,7 @@ import { ApiKey, ConsumerProtocolAssignment, ConsumerProtocolSubscription, Error
 import { expect } from "vitest";
 import { Broker, DEFAULT_BROKER_CONFIG, type BrokerConfig } from "../../src/broker.js";
 import { silentLogger } from "../../src/logger.js";
-import { GroupTestClient } from "./group-client.js";
+import { WireClient } from "./wire-client.js";
 
 /** A broker on a free local port, memory storage and metadata unless told otherwise, no initial rebalance delay. */
 export function startGroupBroker(over: Partial<BrokerConfig> = {}): Promise<Broker> {
@@ -37,7 +37,7 @@ export async function groupTempDirs(): Promise<{ storageUrl: string; metadataUrl
 }
 
 /** Creates topics through Metadata v1 (auto-creation), as a client's first lookup does. */
-export async function createTopics(client: GroupTestClient, ...names: string[]): Promise<void> {
+export async function createTopics(client: WireClient, ...names: string[]): Promise<void> {
   const response = await client.request(ApiKey.Metadata, 1, { topics: names.map((name) => ({ name })) });
   expect(response.topics.map((t) => [t.name, t.errorCode])).toEqual(names.map((n) => [n, ErrorCode.NONE]));
 }

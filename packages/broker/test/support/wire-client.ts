@@ -1,6 +1,7 @@
 import { connect, type Socket } from "node:net";
 import {
   FrameSplitter,
+  decodeRequestHeader,
   Writer,
   decodeResponse,
   decodeResponseHeader,
@@ -131,6 +132,16 @@ export class WireClient {
   }
 
   /** Writes bytes as they are; false when the socket's buffer is full (wait for "drain"), as `socket.write`. */
+  /** Sends a whole request frame as captured (header and body, no size prefix); resolves with the decoded answer. */
+  sendFrame(frame: Uint8Array): Promise<unknown> {
+    const { header } = decodeRequestHeader(frame);
+    const answer = this.expect(header.correlationId, header.requestApiKey, header.requestApiVersion);
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(frame.length);
+    this.writeRaw(Buffer.concat([size, frame]));
+    return answer;
+  }
+
   writeRaw(bytes: Uint8Array): boolean {
     return this.socket.write(bytes);
   }
