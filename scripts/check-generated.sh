@@ -8,7 +8,7 @@ if [ ! -d "$spec_dir" ]; then
   echo "check-generated: Kafka message specs not found at $spec_dir (put shared/ beside the repo or set KAFKA_SPEC_DIR)" >&2
   exit 1
 fi
-KAFKA_SPEC_DIR="$spec_dir" pnpm run generate >/dev/null
+if ! out=$(KAFKA_SPEC_DIR="$spec_dir" pnpm run generate 2>&1); then echo "$out" >&2; exit 1; fi
 paths=(packages/protocol/src/gen packages/metadata/src/gen packages/control/src/gen docs/protocol.md)
 if ! git diff --quiet -- "${paths[@]}" || [ -n "$(git ls-files --others --exclude-standard -- "${paths[@]}")" ]; then
   echo "check-generated: regenerating changed committed files:" >&2
