@@ -312,7 +312,7 @@ export class PartitionLog {
         partition: this.partition,
         committedNextOffset: buffer.baseOffset,
         objects: [
-          { key: segmentKey, body: built.segmentBytes },
+          { key: segmentKey, body: built.segmentChunks },
           { key: indexKey, body: built.indexBytes },
         ],
       });

@@ -10,7 +10,7 @@ export interface StoredBatch {
   bytes: Uint8Array;
 }
 
-/** A whole segment's batches (their bytes share one buffer). */
+/** A whole segment's batches (views of the buffers they were appended from). */
 export interface CachedSegment {
   kind: "segment";
   batches: StoredBatch[];

@@ -8,7 +8,7 @@ export interface SegmentObjects {
   partition: number;
   /** The committed end offset, which is also the new segment's base offset. */
   committedNextOffset: bigint;
-  objects: { key: string; body: Uint8Array }[];
+  objects: { key: string; body: Uint8Array | readonly Uint8Array[] }[];
 }
 
 /**
@@ -44,7 +44,7 @@ async function putFresh(
   logger: StorageLogger,
   segment: SegmentObjects,
   key: string,
-  body: Uint8Array,
+  body: Uint8Array | readonly Uint8Array[],
 ): Promise<void> {
   try {
     await store.putIfAbsent(key, body);
