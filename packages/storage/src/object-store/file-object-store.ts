@@ -42,6 +42,8 @@ class FileObjectStore implements ObjectStore {
   readonly #root: string;
   /** Directories known to exist (and be durable), to skip mkdir on the hot path. */
   readonly #knownDirs = new Set<string>();
+  /** The directory fsync each directory is waiting for or running. */
+  readonly #dirSyncs = new Map<string, { started: boolean; done: Promise<void> }>();
   #closed = false;
 
   constructor(root: string) {
@@ -51,10 +53,6 @@ class FileObjectStore implements ObjectStore {
   async putIfAbsent(key: string, body: Uint8Array | readonly Uint8Array[]): Promise<void> {
     const path = this.#pathOf(key);
     const chunks = body instanceof Uint8Array ? [body] : body;
-    // Cheap early refusal; the link below is what actually guarantees it.
-    const existing = await lstatKind(path);
-    if (existing === "directory") throw directoryClash(key);
-    if (existing === "file") throw new ObjectExistsError(key);
     const temp = join(this.#root, FILE_STORE_TEMP_DIR, `${process.pid}-${randomUUID()}`);
     try {
       const handle = await open(temp, "wx");
@@ -72,12 +70,35 @@ class FileObjectStore implements ObjectStore {
         if (errnoCode(err) === "EEXIST" && (await lstatKind(path)) === "directory") throw directoryClash(key);
         throw err;
       }
-      await fsyncDir(dir);
+      await this.#syncDir(dir);
     } catch (err) {
       throw mapFsError(err, key, "put");
     } finally {
-      await unlink(temp).catch(() => {});
+      // Off the caller's path: a temp name left by a crash is cleaned when the store opens.
+      void unlink(temp).catch(() => {});
     }
+  }
+
+  /**
+   * fsyncs a directory after a link into it. Puts into one directory share an fsync that has
+   * not started yet (a flush's .kfs and .index do), and one that has started is followed by a
+   * new one, so every link is covered by an fsync that began after it.
+   */
+  #syncDir(dir: string): Promise<void> {
+    const pending = this.#dirSyncs.get(dir);
+    if (pending !== undefined && !pending.started) return pending.done;
+    const entry: { started: boolean; done: Promise<void> } = { started: false, done: Promise.resolve() };
+    entry.done = (pending?.done ?? Promise.resolve())
+      .catch(() => {})
+      .then(() => {
+        entry.started = true;
+        return fsyncDir(dir);
+      })
+      .finally(() => {
+        if (this.#dirSyncs.get(dir) === entry) this.#dirSyncs.delete(dir);
+      });
+    this.#dirSyncs.set(dir, entry);
+    return entry.done;
   }
 
   async get(key: string, range?: ByteRange): Promise<Uint8Array> {
