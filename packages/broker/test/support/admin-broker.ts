@@ -1,7 +1,8 @@
 import { ApiKey, type ProduceResponse } from "@kafscale/protocol";
 import { encodeBatch } from "@kafscale/protocol/records";
-import { Broker, DEFAULT_BROKER_CONFIG, silentLogger, type BrokerConfig } from "../../src/index.js";
+import { Broker, silentLogger, type BrokerConfig } from "../../src/index.js";
 import { WireClient } from "./wire-client.js";
+import { testBrokerConfig } from "./wire-broker.js";
 
 export interface AdminTestBroker {
   broker: Broker;
@@ -12,18 +13,7 @@ export interface AdminTestBroker {
 
 /** A real broker on a free port with in-memory stores, and a client connected to it. */
 export async function startAdminTestBroker(overrides: Partial<BrokerConfig> = {}): Promise<AdminTestBroker> {
-  const broker = await Broker.start(
-    {
-      ...DEFAULT_BROKER_CONFIG,
-      port: 0,
-      listenHost: "127.0.0.1",
-      advertisedHost: "127.0.0.1",
-      storageUrl: "memory://",
-      metadataUrl: "memory://",
-      ...overrides,
-    },
-    silentLogger,
-  );
+  const broker = await Broker.start(testBrokerConfig(overrides), silentLogger);
   const client = await WireClient.connect(broker.port, "admin-test");
   return {
     broker,

@@ -4,26 +4,14 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ApiKey, ConsumerProtocolAssignment, ConsumerProtocolSubscription, ErrorCode } from "@kafscale/protocol";
 import { expect } from "vitest";
-import { Broker, DEFAULT_BROKER_CONFIG, type BrokerConfig } from "../../src/broker.js";
+import { Broker, type BrokerConfig } from "../../src/broker.js";
 import { silentLogger } from "../../src/logger.js";
 import { WireClient } from "./wire-client.js";
+import { testBrokerConfig } from "./wire-broker.js";
 
 /** A broker on a free local port, memory storage and metadata unless told otherwise, no initial rebalance delay. */
 export function startGroupBroker(over: Partial<BrokerConfig> = {}): Promise<Broker> {
-  return Broker.start(
-    {
-      ...DEFAULT_BROKER_CONFIG,
-      port: 0,
-      listenHost: "127.0.0.1",
-      advertisedHost: "127.0.0.1",
-      storageUrl: "memory://",
-      metadataUrl: "memory://",
-      groupInitialRebalanceDelayMs: 0,
-      defaultPartitions: 2,
-      ...over,
-    },
-    silentLogger,
-  );
+  return Broker.start(testBrokerConfig({ groupInitialRebalanceDelayMs: 0, defaultPartitions: 2, ...over }), silentLogger);
 }
 
 /** Storage and metadata directories under a new temp dir, as file:// URLs, and a way to remove them. */

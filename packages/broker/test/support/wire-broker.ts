@@ -64,21 +64,23 @@ export interface WireBroker {
   stop(): Promise<void>;
 }
 
+/** A test broker's configuration: a free loopback port and memory:// stores, then `overrides`. */
+export function testBrokerConfig(overrides: Partial<BrokerConfig> = {}): BrokerConfig {
+  return {
+    ...DEFAULT_BROKER_CONFIG,
+    port: 0,
+    listenHost: "127.0.0.1",
+    advertisedHost: "127.0.0.1",
+    storageUrl: "memory://",
+    metadataUrl: "memory://",
+    ...overrides,
+  };
+}
+
 /** A broker on a free loopback port with memory:// storage and metadata, logging into a CapturingLogger. */
 export async function startWireBroker(overrides: Partial<BrokerConfig> = {}): Promise<WireBroker> {
   const logs = new CapturingLogger();
-  const broker = await Broker.start(
-    {
-      ...DEFAULT_BROKER_CONFIG,
-      port: 0,
-      listenHost: "127.0.0.1",
-      advertisedHost: "127.0.0.1",
-      storageUrl: "memory://",
-      metadataUrl: "memory://",
-      ...overrides,
-    },
-    logs,
-  );
+  const broker = await Broker.start(testBrokerConfig(overrides), logs);
   return {
     broker,
     port: broker.port,

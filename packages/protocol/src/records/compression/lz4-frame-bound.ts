@@ -1,4 +1,4 @@
-import { RecordBatchError } from "../errors.js";
+import { FrameCursor, corrupt } from "./frame-cursor.js";
 
 /*
  * Walks LZ4 frames (lz4 frame format 1.6) without decompressing, to bound
@@ -16,8 +16,6 @@ import { RecordBatchError } from "../errors.js";
  */
 
 const FRAME_MAGIC = 0x184d2204;
-const SKIPPABLE_MAGIC = 0x184d2a50;
-const SKIPPABLE_MASK = 0xfffffff0;
 const MAX_BLOCK_RATIO = 256;
 const BLOCK_MAX_SIZES: readonly (number | undefined)[] = [
   undefined, undefined, undefined, undefined, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024,
@@ -25,72 +23,52 @@ const BLOCK_MAX_SIZES: readonly (number | undefined)[] = [
 
 /** An upper bound of the decompressed size; stops early and returns a value above `limit` once it is exceeded. */
 export function lz4FramesBound(data: Uint8Array, limit: number): number {
-  if (data.length === 0) throw corrupt("lz4 payload is empty");
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  let pos = 0;
+  const c = new FrameCursor(data, "lz4");
   let bound = 0;
-  const need = (n: number, what: string): void => {
-    if (pos + n > data.length) throw corrupt(`lz4 ${what} at byte ${pos} runs past the end (${data.length} bytes)`);
-  };
-  while (pos < data.length) {
-    need(4, "frame magic");
-    const magic = view.getUint32(pos, true);
-    pos += 4;
-    if ((magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
-      need(4, "skippable frame size");
-      const size = view.getUint32(pos, true);
-      pos += 4;
-      need(size, "skippable frame");
-      pos += size;
-      continue;
-    }
-    if (magic !== FRAME_MAGIC) throw corrupt(`not an LZ4 frame: magic 0x${magic.toString(16)} at byte ${pos - 4}`);
-    need(2, "frame descriptor");
-    const flg = data[pos]!;
-    const bd = data[pos + 1]!;
-    pos += 2;
+  for (let magic = c.nextFrameMagic(); magic !== null; magic = c.nextFrameMagic()) {
+    if (magic !== FRAME_MAGIC) throw corrupt(`not an LZ4 frame: magic 0x${magic.toString(16)} at byte ${c.pos - 4}`);
+    c.need(2, "frame descriptor");
+    const flg = c.data[c.pos]!;
+    const bd = c.data[c.pos + 1]!;
+    c.pos += 2;
     if (flg >> 6 !== 1) throw corrupt(`unsupported LZ4 frame version ${flg >> 6}`);
     const blockMax = BLOCK_MAX_SIZES[(bd >> 4) & 0x07];
     if (blockMax === undefined) throw corrupt(`invalid LZ4 block maximum size id ${(bd >> 4) & 0x07}`);
     const hasBlockChecksum = (flg & 0x10) !== 0;
     const hasContentChecksum = (flg & 0x04) !== 0;
     if ((flg & 0x08) !== 0) {
-      need(8, "content size");
-      const contentSize = view.getBigUint64(pos, true);
-      pos += 8;
+      c.need(8, "content size");
+      const contentSize = c.view.getBigUint64(c.pos, true);
+      c.pos += 8;
       if (contentSize > BigInt(limit)) return Number(contentSize);
     }
     if ((flg & 0x01) !== 0) {
-      need(4, "dictionary id");
-      pos += 4;
+      c.need(4, "dictionary id");
+      c.pos += 4;
     }
-    need(1, "header checksum");
-    pos += 1;
+    c.need(1, "header checksum");
+    c.pos += 1;
     for (;;) {
-      need(4, "block size");
-      const word = view.getUint32(pos, true);
-      pos += 4;
+      c.need(4, "block size");
+      const word = c.view.getUint32(c.pos, true);
+      c.pos += 4;
       if (word === 0) break;
       const stored = word >= 0x8000_0000;
       const size = word & 0x7fff_ffff;
       if (size > blockMax) throw corrupt(`LZ4 block of ${size} bytes exceeds the frame's ${blockMax}-byte block size`);
-      need(size, "block");
-      pos += size;
+      c.need(size, "block");
+      c.pos += size;
       if (hasBlockChecksum) {
-        need(4, "block checksum");
-        pos += 4;
+        c.need(4, "block checksum");
+        c.pos += 4;
       }
       bound += stored ? size : Math.min(blockMax, size * MAX_BLOCK_RATIO);
       if (bound > limit) return bound;
     }
     if (hasContentChecksum) {
-      need(4, "content checksum");
-      pos += 4;
+      c.need(4, "content checksum");
+      c.pos += 4;
     }
   }
   return bound;
-}
-
-function corrupt(message: string): RecordBatchError {
-  return new RecordBatchError("CORRUPT_COMPRESSED_DATA", message);
 }
