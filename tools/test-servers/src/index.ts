@@ -1,1 +1,2 @@
-export {};
+export { startEtcd } from "./etcd.js";
+export type { EtcdServer, StartEtcdOptions } from "./etcd.js";
