@@ -1,49 +1,8 @@
-import { pino } from "pino";
-import { Broker } from "@kafscale/broker";
-import { ConfigError, loadConfig } from "./config.js";
-
 /**
- * The broker service: reads KAFSCALE_* variables and flags, starts the engine, and stops it in
- * two phases on SIGTERM or SIGINT (a second signal exits at once).
+ * Entry point. Segment and metadata flushes fsync through libuv's thread pool, whose default of 4
+ * threads queues a flush's syncs behind other partitions' (measured: flush time p50 8.6 → 3.2 ms
+ * with more threads). The pool is sized before anything uses it, so this file sets it and only
+ * then loads the service. An operator's own UV_THREADPOOL_SIZE wins.
  */
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.argv.slice(2), process.env);
-  } catch (err) {
-    if (err instanceof ConfigError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      process.stderr.write(`kafscale-broker: ${(err as Error).message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  const log = pino({ level: config.logLevel, base: { service: "kafscale-broker", nodeId: config.nodeId } });
-  log.info({ config: { ...config } }, "configuration");
-  let broker: Broker;
-  try {
-    broker = await Broker.start(config, log);
-  } catch (err) {
-    log.fatal({ err }, "broker failed to start");
-    process.exit(1);
-  }
-  let signals = 0;
-  const stop = (signal: string) => {
-    signals++;
-    if (signals > 1) {
-      log.warn({ signal }, "second signal: exiting now");
-      process.exit(1);
-    }
-    log.info({ signal }, "shutting down");
-    broker.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
-}
-
-void main();
+process.env.UV_THREADPOOL_SIZE ??= "64";
+await import("./service.js");

@@ -1,7 +1,11 @@
 import { hostname } from "node:os";
 import { createGroupCoordinator, type GroupCoordinator } from "@kafscale/group-coordinator";
-import { createMetadataStore, openKvStore, type KvStore, type MetadataStore } from "@kafscale/metadata";
-import { createSegmentCache, openObjectStore, type ObjectStore } from "@kafscale/storage";
+import { createMetadataStore, type KvStore, type MetadataStore, type Unsubscribe } from "@kafscale/metadata";
+import { createSegmentCache, type ObjectStore } from "@kafscale/storage";
+import { BrokerRegistration } from "./backends/broker-registration.js";
+import { openMetadataKv, openSegmentStore } from "./backends/open-backends.js";
+import type { EtcdSettings, S3Settings } from "./backends/settings.js";
+import { runStartupChecks } from "./backends/startup-checks.js";
 import { allHandlers } from "./handlers/all-handlers.js";
 import { HandlerRegistry } from "./handlers/handler-registry.js";
 import { MetadataGroupStore } from "./groups/metadata-group-store.js";
@@ -20,8 +24,16 @@ export interface BrokerConfig {
   advertisedHost: string;
   /** Defaults to the bound port. */
   advertisedPort?: number;
+  /** Segment store when `s3` is unset: `file:///path` or `memory://`. */
   storageUrl: string;
+  /** Metadata store when `etcd` is unset: `file:///path` or `memory://`. */
   metadataUrl: string;
+  /** Segments in S3 (wins over `storageUrl`). */
+  s3?: S3Settings;
+  /** Metadata in etcd (wins over `metadataUrl`). */
+  etcd?: EtcdSettings;
+  /** TTL of the broker registration's lease. */
+  brokerLeaseTtlMs: number;
   namespace: string;
   autoCreateTopics: boolean;
   defaultPartitions: number;
@@ -62,6 +74,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   retentionBytes: -1,
   retentionCheckIntervalMs: 300_000,
   shutdownTimeoutMs: 30_000,
+  brokerLeaseTtlMs: 10_000,
 };
 
 /**
@@ -81,12 +94,31 @@ export class Broker {
     private readonly kv: KvStore,
     private readonly objects: ObjectStore,
     private readonly log: Logger,
+    private readonly registration: BrokerRegistration,
+    private readonly unwatchTopics: Unsubscribe,
   ) {}
 
-  static async start(config: BrokerConfig, log: Logger): Promise<Broker> {
-    const objects = await openObjectStore(config.storageUrl);
-    const kv = await openKvStore(config.metadataUrl, { logger: log });
+  /**
+   * Opens the stores the configuration names (or takes `stores`, which tests use to share a
+   * store with another writer; the broker closes them when it stops), checks them, restores
+   * topics and groups, registers the broker and starts listening.
+   */
+  static async start(config: BrokerConfig, log: Logger, stores: { objects?: ObjectStore; kv?: KvStore } = {}): Promise<Broker> {
+    const objects = stores.objects ?? (await openSegmentStore(config, log));
+    let kv: KvStore;
+    try {
+      kv = stores.kv ?? (await openMetadataKv(config, log));
+    } catch (err) {
+      await objects.close();
+      throw err;
+    }
     const metadata: MetadataStore = createMetadataStore(kv, { logger: log });
+    try {
+      await runStartupChecks(metadata, objects, { metadata: config.metadataUrl, segments: config.storageUrl, namespace: config.namespace });
+    } catch (err) {
+      await Promise.allSettled([kv.close(), objects.close()]);
+      throw err;
+    }
     const topics = new TopicManager({
       metadata,
       objects,
@@ -102,6 +134,7 @@ export class Broker {
       log: log.child({ component: "topics" }),
     });
     await topics.start();
+    const unwatchTopics = await metadata.watchTopics((event) => topics.applyTopicEvent(event));
     const groups: GroupCoordinator = createGroupCoordinator({
       store: new MetadataGroupStore(metadata),
       logger: log.child({ component: "groups" }),
@@ -139,7 +172,9 @@ export class Broker {
     );
     const port = await listener.listen();
     if (config.advertisedPort === undefined) node.port = port;
-    const broker = new Broker(config, port, services, listener, kv, objects, log);
+    const registration = new BrokerRegistration(metadata, node, config.brokerLeaseTtlMs, log.child({ component: "registration" }));
+    await registration.start();
+    const broker = new Broker(config, port, services, listener, kv, objects, log, registration, unwatchTopics);
     broker.retentionTimer = setInterval(() => void topics.enforceRetention(Date.now()), config.retentionCheckIntervalMs);
     broker.retentionTimer.unref();
     log.info({ port, advertised: `${node.host}:${node.port}`, nodeId: config.nodeId, host: hostname() }, "broker started");
@@ -169,7 +204,9 @@ export class Broker {
     await this.services.topics.flushAll();
     this.services.groups.close();
     this.listener.closeAll();
+    await this.unwatchTopics().catch(() => undefined);
     await this.services.topics.close();
+    await this.registration.close();
     await this.kv.close();
     await this.objects.close();
     this.log.info({ ms: Date.now() - started }, "broker stopped");

@@ -12,3 +12,5 @@ export { TopicManager } from "./topics/topic-manager.js";
 export type { TopicInfo, TopicResult } from "./topics/topic-manager.js";
 export { TOPIC_CONFIGS, TOPIC_CONFIG_BY_NAME, topicConfigProblem } from "./topics/topic-configs.js";
 export { topicNameProblem } from "./topics/topic-name.js";
+export type { EtcdSettings, S3Settings } from "./backends/settings.js";
+export { StartupCheckError } from "./backends/startup-checks.js";

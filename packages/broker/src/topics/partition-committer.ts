@@ -19,7 +19,7 @@ export function segmentFromRecord(s: SegmentRecord): SegmentInfo {
  * A partition's link to the metadata store: every flushed segment and every move of the log
  * start offset is written with the PartitionState in one transaction, a compare-and-swap on the
  * revision this broker last wrote, so a write that raced another writer is refused (FENCED) and
- * never acknowledged. Segments have keys of their own, so a flush writes O(1) bytes of metadata.
+ * never acknowledged. A write that failed otherwise also fences the log (its outcome is unknown). Segments have keys of their own, so a flush writes O(1) bytes of metadata.
  */
 export class PartitionCommitter implements LogCommitter {
   constructor(
@@ -57,7 +57,10 @@ export class PartitionCommitter implements LogCommitter {
       if (code === "REVISION_CONFLICT") {
         throw new StorageError("FENCED", `partition ${next.topic}-${next.partition} was changed by another writer`, { cause: err });
       }
-      throw err;
+      // A write that failed any other way (etcd unreachable or timed out) may still have been
+      // applied: this committer's revision can no longer be trusted, so the log is fenced and
+      // reopened from what the metadata store holds once it answers again.
+      throw new StorageError("FENCED", `metadata write for ${next.topic}-${next.partition} failed, outcome unknown: ${(err as Error).message}`, { cause: err });
     }
   }
 }

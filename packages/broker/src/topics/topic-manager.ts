@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "@kafscale/protocol";
-import type { MetadataStore, TopicConfig } from "@kafscale/metadata";
+import type { MetadataStore, PartitionState, TopicConfig, TopicEvent } from "@kafscale/metadata";
 import { PartitionLog, type ObjectStore, type SegmentCache } from "@kafscale/storage";
 import type { Logger } from "../logger.js";
 import { PartitionCommitter, segmentFromRecord } from "./partition-committer.js";
@@ -63,6 +63,11 @@ export class TopicManager {
   private readonly changes = new Map<string, Promise<unknown>>();
   /** Creations in progress, so concurrent auto-creates of one topic share the work. */
   private readonly creating = new Map<string, Promise<TopicResult>>();
+  /** Deletions in progress, so the watch does not report our own deletion as someone else's. */
+  private readonly deleting = new Set<string>();
+  /** Partitions being reopened after their log was fenced (`topic\0partition`). */
+  private readonly recovering = new Set<string>();
+  private closed = false;
 
   constructor(private readonly options: TopicManagerOptions) {}
 
@@ -90,7 +95,7 @@ export class TopicManager {
     return entry;
   }
 
-  private async openLog(state: import("@kafscale/metadata").PartitionState, revision: number): Promise<PartitionLog> {
+  private async openLog(state: PartitionState, revision: number): Promise<PartitionLog> {
     const o = this.options;
     const committer = new PartitionCommitter(o.metadata, state, revision);
     const segments = (await o.metadata.listSegments(state.topic, state.partition)).map(segmentFromRecord);
@@ -108,6 +113,7 @@ export class TopicManager {
       cache: o.cache,
       leaderEpoch: state.leaderEpoch,
       logger: o.log,
+      onFenced: () => this.recoverPartition(state.topic, state.partition),
     });
   }
 
@@ -248,17 +254,110 @@ export class TopicManager {
   async delete(name: string): Promise<TopicResult> {
     const entry = this.topics.get(name);
     if (entry === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.");
+    this.deleting.add(name);
     try {
       await this.options.metadata.deleteTopic(name);
     } catch (err) {
       this.options.log.error({ err, topic: name }, "topic deletion failed");
       return fail(ErrorCode.UNKNOWN_SERVER_ERROR, "The metadata store refused the deletion");
+    } finally {
+      this.deleting.delete(name);
     }
+    await this.forget(name, entry);
+    this.options.log.info({ topic: name }, "topic deleted");
+    return ok();
+  }
+
+  private async forget(name: string, entry: TopicEntry): Promise<void> {
+    if (this.topics.get(name) !== entry) return;
     this.topics.delete(name);
     this.byId.delete(entry.info.topicId);
     await Promise.allSettled(entry.logs.map((l) => l.close()));
-    this.options.log.info({ topic: name }, "topic deleted");
-    return ok();
+  }
+
+  /**
+   * Applies a topic change seen by the metadata watch, so topics created, changed or deleted
+   * by anyone else (another broker, the operator, etcdctl) are served without a restart. Our
+   * own writes come back too and are recognised by revision.
+   */
+  applyTopicEvent(event: TopicEvent): void {
+    if (this.closed) return;
+    this.oneAtATime(event.topic, () => this.syncTopic(event)).catch((err: unknown) =>
+      this.options.log.error({ err, topic: event.topic, event: event.type }, "could not apply a topic change from the metadata store"),
+    );
+  }
+
+  private async syncTopic(event: TopicEvent): Promise<void> {
+    const { log } = this.options;
+    const entry = this.topics.get(event.topic);
+    if (event.type === "deleted") {
+      if (entry === undefined || this.deleting.has(event.topic) || event.revision <= entry.revision) return;
+      await this.forget(event.topic, entry);
+      log.info({ topic: event.topic }, "topic deleted in the metadata store by another writer");
+      return;
+    }
+    if (entry === undefined) {
+      if (this.creating.has(event.topic)) return; // our own creation loads it
+      await this.load(event.config, event.revision);
+      log.info({ topic: event.topic, partitions: event.config.partitions }, "topic created in the metadata store by another writer");
+      return;
+    }
+    if (event.revision <= entry.revision) return;
+    if (event.config.topicId !== entry.config.topicId) {
+      // Deleted and created again while we were not looking: start over.
+      await this.forget(event.topic, entry);
+      await this.load(event.config, event.revision);
+      return;
+    }
+    const states = event.config.partitions > entry.logs.length ? await this.options.metadata.listPartitionStates(event.topic) : [];
+    for (let p = entry.logs.length; p < event.config.partitions; p++) {
+      const s = states.find((x) => x.value.partition === p);
+      if (s === undefined) throw new Error(`topic ${event.topic} has no state for partition ${p}`);
+      entry.logs.push(await this.openLog(s.value, s.revision));
+      entry.epochs.push(s.value.leaderEpoch);
+    }
+    entry.config = event.config;
+    entry.revision = event.revision;
+    entry.info = this.infoOf(event.config);
+    log.info({ topic: event.topic, partitions: event.config.partitions }, "topic changed in the metadata store by another writer");
+  }
+
+  /**
+   * Reopens a fenced partition from the metadata store, retrying with backoff while the store
+   * does not answer. Meanwhile produces to it get NOT_LEADER_OR_FOLLOWER (retriable) and fetches
+   * keep reading the committed data of the fenced log.
+   */
+  recoverPartition(topic: string, partition: number): void {
+    const id = `${topic}\0${partition}`;
+    if (this.recovering.has(id) || this.closed) return;
+    this.recovering.add(id);
+    void this.reopen(topic, partition).finally(() => this.recovering.delete(id));
+  }
+
+  private async reopen(topic: string, partition: number): Promise<void> {
+    const { log, metadata } = this.options;
+    for (let attempt = 0; !this.closed; attempt++) {
+      const entry = this.topics.get(topic);
+      const old = entry?.logs[partition];
+      if (entry === undefined || old === undefined || !old.fenced) return;
+      try {
+        const state = await metadata.getPartitionState(topic, partition);
+        if (state === null) throw new Error(`no state for ${topic}-${partition}`);
+        const fresh = await this.openLog(state.value, state.revision);
+        if (this.closed || entry.logs[partition] !== old) {
+          await fresh.close();
+          return;
+        }
+        entry.logs[partition] = fresh;
+        entry.epochs[partition] = state.value.leaderEpoch;
+        void old.close().catch(() => undefined);
+        log.info({ topic, partition, highWatermark: String(fresh.highWatermark), attempt }, "fenced partition reopened from the metadata store");
+        return;
+      } catch (err) {
+        log.warn({ err, topic, partition, attempt }, "cannot reopen a fenced partition yet; retrying");
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 200 * 2 ** Math.min(attempt, 5))));
+      }
+    }
   }
 
   /** Grows a topic to `count` partitions (CreatePartitions). */
@@ -354,6 +453,7 @@ export class TopicManager {
 
   /** Flushes and closes every partition log. */
   async close(): Promise<void> {
+    this.closed = true;
     const logs = [...this.topics.values()].flatMap((e) => e.logs);
     await Promise.allSettled(logs.map((l) => l.close()));
   }

@@ -38,6 +38,12 @@ export interface PartitionLogOptions {
   logger?: StorageLogger;
   /** Clock, unix ms. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Called once when the log becomes fenced (its committer refused a write:
+   * another writer, or a metadata write whose outcome is unknown). The owner
+   * reopens the partition from metadata.
+   */
+  onFenced?: (err: StorageError) => void;
 }
 
 export interface ResolvedPartitionLogOptions {
@@ -48,6 +54,7 @@ export interface ResolvedPartitionLogOptions {
   leaderEpoch: number | undefined;
   logger: StorageLogger;
   now: () => number;
+  onFenced: ((err: StorageError) => void) | undefined;
 }
 
 export function resolvePartitionLogOptions(options: PartitionLogOptions): ResolvedPartitionLogOptions {
@@ -66,6 +73,7 @@ export function resolvePartitionLogOptions(options: PartitionLogOptions): Resolv
     leaderEpoch: options.leaderEpoch,
     logger: options.logger ?? silentLogger,
     now: options.now ?? Date.now,
+    onFenced: options.onFenced,
   };
 }
 

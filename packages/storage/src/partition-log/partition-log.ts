@@ -112,6 +112,11 @@ export class PartitionLog {
     return this.#segments.map((s) => ({ ...s.info }));
   }
 
+  /** True once a commit was refused: appends fail with `FENCED` until the partition is reopened from metadata. */
+  get fenced(): boolean {
+    return this.#state === "fenced";
+  }
+
   /** Bytes appended but not yet durable (buffered or being flushed). */
   get pendingBytes(): number {
     return (this.#buffer?.bytes ?? 0) + (this.#inflight?.bytes ?? 0);
@@ -379,7 +384,10 @@ export class PartitionLog {
     );
     if (fenced) {
       this.#fencedBy = error;
-      if (this.#state === "open") this.#state = "fenced";
+      if (this.#state === "open") {
+        this.#state = "fenced";
+        this.#options.onFenced?.(error);
+      }
     }
   }
 
