@@ -17,6 +17,13 @@
  * | `TOPIC_NOT_FOUND`    | `TopicNotFoundError`     | an operation needs a topic that does not exist                                                       |
  * | `INVALID_TOPIC_NAME` | `MetadataError`          | a topic name is empty, longer than 249, `.`/`..`, or has characters outside `[a-zA-Z0-9._-]`        |
  * | `BROKER_ID_IN_USE`   | `MetadataError`          | `registerBroker` for an id whose registration (and lease) is still live                             |
+ * | `UNAVAILABLE`        | `MetadataError`          | the metadata backend cannot be reached or did not answer in time; retriable (see below)             |
+ * | `PERMISSION_DENIED`  | `MetadataError`          | the metadata backend refused the credentials or the operation (etcd auth); not retriable            |
+ *
+ * **`UNAVAILABLE` on a write means "outcome unknown".** A request that timed out or lost its
+ * connection may still have been applied by the backend (etcd commits it if it reached the
+ * leader). A caller must not assume the write failed: re-read before deciding, and never treat a
+ * later `REVISION_CONFLICT` of a retried compare-and-swap as proof that someone else wrote.
  */
 export type MetadataErrorCode =
   | "INVALID_ARGUMENT"
@@ -31,7 +38,9 @@ export type MetadataErrorCode =
   | "TOPIC_EXISTS"
   | "TOPIC_NOT_FOUND"
   | "INVALID_TOPIC_NAME"
-  | "BROKER_ID_IN_USE";
+  | "BROKER_ID_IN_USE"
+  | "UNAVAILABLE"
+  | "PERMISSION_DENIED";
 
 /** Every {@link MetadataErrorCode}, in the order of the table above. */
 export const METADATA_ERROR_CODES: readonly MetadataErrorCode[] = [
@@ -48,6 +57,8 @@ export const METADATA_ERROR_CODES: readonly MetadataErrorCode[] = [
   "TOPIC_NOT_FOUND",
   "INVALID_TOPIC_NAME",
   "BROKER_ID_IN_USE",
+  "UNAVAILABLE",
+  "PERMISSION_DENIED",
 ];
 
 /** Base class of every error this package throws; see {@link MetadataErrorCode}. */

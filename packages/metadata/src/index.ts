@@ -1,6 +1,6 @@
 // Protobuf messages Kafscale stores in etcd (the etcd key of each top-level message is documented
 // in proto/kafscale/metadata/v1/metadata.proto), the KvStore interface with its embedded
-// backends, and the typed MetadataStore over it.
+// backends and its etcd backend, and the typed MetadataStore over it.
 export {
   file_kafscale_metadata_v1_metadata,
   TopicConfigSchema,
@@ -42,7 +42,7 @@ export type { Clock } from "./clock.js";
 export { createManualClock } from "./manual-clock.js";
 export type { ManualClock } from "./manual-clock.js";
 
-// The key-value store interface and its embedded backends.
+// The key-value store interface, its embedded backends, and etcd.
 export type {
   KvStore,
   KeyValue,
@@ -62,6 +62,9 @@ export type { EmbeddedKvOptions } from "./kv/kv-engine.js";
 export { createMemoryKvStore } from "./kv/memory-kv-store.js";
 export { openFileKvStore, DEFAULT_SNAPSHOT_THRESHOLD_BYTES } from "./kv/file/file-kv-store.js";
 export type { FileKvStoreOptions } from "./kv/file/file-kv-store.js";
+export { createEtcdKvStore } from "./kv/etcd/etcd-kv-store.js";
+export type { EtcdKvStoreOptions } from "./kv/etcd/etcd-options.js";
+export { parseEtcdUrl } from "./kv/etcd/etcd-url.js";
 export { openKvStore } from "./kv/open-kv-store.js";
 export type { OpenKvStoreOptions } from "./kv/open-kv-store.js";
 

@@ -315,14 +315,16 @@ export function runKvStoreContract(
       });
 
       it("delivers an event only once the write is visible to get()", async () => {
-        const seen: Array<Promise<string | undefined>> = [];
+        const seen: Array<Promise<string>> = [];
         const stop = await store.watch("/vis/", (e) => {
-          seen.push(store.get(e.key).then((kv) => (kv === null ? undefined : str(kv.value))));
+          seen.push(store.get(e.key).then((kv) => `${e.key}=${kv === null ? "missing" : str(kv.value)}`));
         });
         await Promise.all([1, 2, 3].map((i) => store.put(`/vis/${i}`, bytes(`v${i}`))));
-        await sleep(10);
+        // etcd sends watch events asynchronously and commits concurrent requests in no particular
+        // order: wait for the events, and compare them by key rather than in call order.
+        for (let i = 0; i < 250 && seen.length < 3; i++) await sleep(20);
         expect(seen).toHaveLength(3);
-        expect(await Promise.all(seen)).toEqual(["v1", "v2", "v3"]);
+        expect((await Promise.all(seen)).sort()).toEqual(["/vis/1=v1", "/vis/2=v2", "/vis/3=v3"]);
         await stop();
       });
 

@@ -35,11 +35,24 @@ describe("openKvStore()", () => {
   });
 
   it.each([
-    ["etcd://127.0.0.1:2379", "UNSUPPORTED_URL"],
+    ["zk://127.0.0.1:2181", "UNSUPPORTED_URL"],
     ["s3://bucket/x", "UNSUPPORTED_URL"],
     ["", "INVALID_ARGUMENT"],
     ["file://remote-host/x", "INVALID_ARGUMENT"],
+    ["etcd://", "INVALID_ARGUMENT"],
+    ["etcd://host:2379/path", "INVALID_ARGUMENT"],
+    ["etcd://a:1,,b:2", "INVALID_ARGUMENT"],
   ])("refuses %j with %s", async (url, code) => {
     await expect(openKvStore(url)).rejects.toMatchObject({ code });
+  });
+
+  it("refuses credentials in an etcd URL without repeating them", async () => {
+    const err = await openKvStore("etcd://kafscale:hunter2@127.0.0.1:2379").catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringContaining("pass username and password as options") });
+    expect((err as Error).message).not.toContain("hunter2");
+  });
+
+  it("refuses an etcd URL with UNAVAILABLE when nothing answers there", async () => {
+    await expect(openKvStore("etcd://127.0.0.1:1", { dialTimeoutMs: 500 })).rejects.toMatchObject({ code: "UNAVAILABLE" });
   });
 });

@@ -84,7 +84,7 @@ export function runMetadataStoreContract(
     });
 
     describe("createTopic()", () => {
-      it("writes the config and one initial state per partition in one transaction", async () => {
+      it("writes only the config; every partition starts in the initial state at the creation revision", async () => {
         const { value, revision } = await store.createTopic({ name: "orders", partitions: 3, retentionMs: 604_800_000n, config: { "cleanup.policy": "delete" } });
         expect(value).toMatchObject({ name: "orders", partitions: 3, replicationFactor: 1, retentionMs: 604_800_000n, config: { "cleanup.policy": "delete" } });
         expect(value.topicId).toMatch(UUID);
@@ -96,12 +96,27 @@ export function runMetadataStoreContract(
           ["orders", 1, -1, 0, 0n, revision],
           ["orders", 2, -1, 0, 0n, revision],
         ]);
-        expect((await kv.range("/kafscale/topics/orders/")).map((k) => k.key)).toEqual([
-          "/kafscale/topics/orders/config",
-          "/kafscale/topics/orders/partitions/0",
-          "/kafscale/topics/orders/partitions/1",
-          "/kafscale/topics/orders/partitions/2",
-        ]);
+        // Partition keys appear when first written (so a topic of any size is one small transaction).
+        expect((await kv.range("/kafscale/topics/orders/")).map((k) => k.key)).toEqual(["/kafscale/topics/orders/config"]);
+        expect(await store.getPartitionState("orders", 2)).toEqual(states[2]);
+        expect(await store.getPartitionState("orders", 3)).toBeNull();
+      });
+
+      it("creates, grows, writes and deletes a topic of 1000 partitions (more than one etcd transaction may hold)", async () => {
+        const { revision } = await store.createTopic({ name: "big", partitions: 1000 });
+        const states = await store.listPartitionStates("big");
+        expect(states.map((s) => s.value.partition)).toEqual(Array.from({ length: 1000 }, (_, p) => p));
+        expect(states.every((s) => s.revision === revision && s.value.logEndOffset === 0n && s.value.leaderBroker === -1)).toBe(true);
+        const last = states[999]!;
+        const written = await store.putPartitionState({ ...last.value, logEndOffset: 7n }, last.revision);
+        const grown = await store.addPartitions("big", 2000);
+        const after = await store.listPartitionStates("big");
+        expect(after).toHaveLength(2000);
+        expect([after[999]!.value.logEndOffset, after[999]!.revision, after[1999]!.revision]).toEqual([7n, written, revision]);
+        expect(grown.value.partitions).toBe(2000);
+        await store.deleteTopic("big");
+        expect(await store.listPartitionStates("big")).toEqual([]);
+        expect(await kv.range("/kafscale/topics/big/")).toEqual([]);
       });
 
       it("keeps a given topic id and gives every other topic a new one", async () => {
@@ -237,7 +252,8 @@ export function runMetadataStoreContract(
         expect(await store.getTopic("t")).toEqual(grown);
         const states = await store.listPartitionStates("t");
         expect(states.map((s) => [s.value.partition, s.value.logEndOffset])).toEqual([[0, 42n], [1, 0n], [2, 0n], [3, 0n], [4, 0n]]);
-        expect(states.slice(2).every((s) => s.revision === grown.revision)).toBe(true);
+        expect(states.slice(2).every((s) => s.revision === revision)).toBe(true); // never written: the topic's creation revision
+        expect(grown.revision).toBeGreaterThan(revision);
       });
 
       it("refuses a stale revision, a count that does not grow, and a missing topic", async () => {
@@ -296,7 +312,29 @@ export function runMetadataStoreContract(
         const state = (await store.getPartitionState("t", 0))!.value;
         expect(await caught(store.putPartitionState({ ...state, topic: "missing" }, 0))).toBeInstanceOf(TopicNotFoundError);
         await expectCode(store.putPartitionState({ ...state, partition: 1 }, 0), "INVALID_ARGUMENT");
+        await store.putPartitionState(state, 0);
         expect(await caught(store.putPartitionState(state, 0))).toBeInstanceOf(RevisionConflictError);
+      });
+
+      it("refuses a writer holding a revision from before the topic was deleted and created again", async () => {
+        await store.createTopic({ name: "t", partitions: 2 });
+        const stale0 = (await store.getPartitionState("t", 0))!;
+        const stale1 = (await store.getPartitionState("t", 1))!;
+        await store.deleteTopic("t");
+        const again = await store.createTopic({ name: "t", partitions: 2 });
+        expect(await caught(store.putPartitionState({ ...stale0.value, logEndOffset: 5n }, stale0.revision))).toBeInstanceOf(RevisionConflictError);
+        expect(await caught(store.updateSegments({ ...stale1.value, logEndOffset: 5n }, stale1.revision, {}))).toBeInstanceOf(RevisionConflictError);
+        const fresh = (await store.getPartitionState("t", 0))!;
+        expect([fresh.revision, fresh.value.logEndOffset]).toEqual([again.revision, 0n]);
+        await store.putPartitionState({ ...fresh.value, logEndOffset: 5n }, fresh.revision);
+      });
+
+      it("lets a write of a never-written partition race a change of the topic's config", async () => {
+        const created = await store.createTopic({ name: "t", partitions: 1 });
+        const p0 = (await store.getPartitionState("t", 0))!;
+        await store.updateTopicConfig({ ...created.value, retentionMs: 1n }, created.revision);
+        const revision = await store.putPartitionState({ ...p0.value, logEndOffset: 3n }, p0.revision);
+        expect(await store.getPartitionState("t", 0)).toEqual({ value: { ...p0.value, logEndOffset: 3n }, revision });
       });
     });
 
@@ -336,6 +374,22 @@ export function runMetadataStoreContract(
         await store.deleteTopic("t");
         expect(await kv.range("/kafscale/segments/t/")).toEqual([]);
         expect((await store.listSegments("t2", 0)).map((s) => s.baseOffset)).toEqual([0n]);
+      });
+
+      it("removes more segments at once than one transaction holds, and refuses too many additions", async () => {
+        await store.createTopic({ name: "t", partitions: 1 });
+        const p0 = (await store.getPartitionState("t", 0))!;
+        let rev = p0.revision;
+        for (let base = 0n; base < 300n; base += 100n) {
+          rev = await store.updateSegments({ ...p0.value, logEndOffset: base + 100n }, rev, { add: Array.from({ length: 100 }, (_, i) => seg(base + BigInt(i), base + BigInt(i))) });
+        }
+        expect(await store.listSegments("t", 0)).toHaveLength(300);
+        const removed = Array.from({ length: 299 }, (_, i) => BigInt(i));
+        rev = await store.updateSegments({ ...p0.value, logStartOffset: 299n, logEndOffset: 301n }, rev, { remove: removed, add: [seg(300n, 300n)] });
+        expect((await store.listSegments("t", 0)).map((s) => s.baseOffset)).toEqual([299n, 300n]);
+        expect(await store.getPartitionState("t", 0)).toMatchObject({ revision: rev, value: { logStartOffset: 299n } });
+        const tooMany = Array.from({ length: 128 }, (_, i) => seg(1000n + BigInt(i), 1000n + BigInt(i)));
+        await expectCode(store.updateSegments(p0.value, rev, { add: tooMany }), "INVALID_ARGUMENT");
       });
     });
 
@@ -398,6 +452,15 @@ export function runMetadataStoreContract(
         ]);
         expect((await store.fetchOffsets("g", "b")).map((o) => o.partition)).toEqual([2, 10]);
         expect(await store.fetchOffsets("g", "c")).toEqual([]);
+      });
+
+      it("commits and deletes the offsets of more partitions than one transaction holds", async () => {
+        const commits = Array.from({ length: 300 }, (_, p) => ({ topic: "t", partition: p, offset: offset(BigInt(p)) }));
+        await store.commitOffsets("g", commits, { expectedGroupRevision: 0 });
+        const fetched = await store.fetchOffsets("g");
+        expect(fetched.map((o) => [o.partition, o.value.offset])).toEqual(commits.map((c) => [c.partition, c.offset.offset]));
+        await store.deleteOffsets("g", "t", Array.from({ length: 300 }, (_, p) => p));
+        expect(await store.fetchOffsets("g")).toEqual([]);
       });
 
       it("deletes the offsets of some partitions", async () => {

@@ -43,8 +43,10 @@ export interface MetadataStore {
   readonly keys: MetadataKeys;
 
   /**
-   * Creates a topic: its config and one initial `PartitionState` per partition (no leader, empty
-   * log), in one transaction. Assigns a random UUID `topicId` if none is given, `created_at` = now
+   * Creates a topic: one write of its config, whatever the partition count (so any topic fits in
+   * one etcd transaction). Its partitions start in the initial state (`initialPartitionState`: no
+   * leader, empty log) without keys of their own; reads report them at the topic's creation
+   * revision, and their first write creates the key. Assigns a random UUID `topicId` if none is given, `created_at` = now
    * if unset, and replication factor 1 if unset; other fields are stored as given (the caller
    * fills Kafka's defaults). Throws `TopicExistsError` if the topic exists.
    */
@@ -66,19 +68,25 @@ export interface MetadataStore {
    */
   deleteTopic(name: string, expectedRevision?: Revision): Promise<Revision>;
   /**
-   * Grows a topic to `partitions` partitions: the new config and the new partitions' initial states
-   * in one transaction, conditional on the config's revision (`expectedRevision`, or the one read
-   * now). Throws `INVALID_ARGUMENT` unless the count grows, `TopicNotFoundError`, `RevisionConflictError`.
+   * Grows a topic to `partitions` partitions: one write of the new config (the new partitions start
+   * in the initial state, as a new topic's do), conditional on the config's revision
+   * (`expectedRevision`, or the one read now). Throws `INVALID_ARGUMENT` unless the count grows, `TopicNotFoundError`, `RevisionConflictError`.
    */
   addPartitions(name: string, partitions: number, expectedRevision?: Revision): Promise<Versioned<TopicConfig>>;
 
-  /** One partition's state, or null. */
+  /**
+   * One partition's state, or null when the topic or partition does not exist. A partition never
+   * written is in the initial state at the revision of the topic's creation; pass that revision
+   * back to write it (a writer holding it from before the topic was deleted and created again is
+   * refused with `RevisionConflictError`).
+   */
   getPartitionState(topic: string, partition: number): Promise<Versioned<PartitionState> | null>;
-  /** All partition states of a topic, by partition number. */
+  /** All partition states of a topic (those never written in the initial state, as above), by partition number. */
   listPartitionStates(topic: string): Promise<Array<Versioned<PartitionState>>>;
   /**
-   * Writes a partition state (key from `state.topic` and `state.partition`) if its key is still at
-   * `expectedRevision`. With 0 the partition must exist in the topic's config (`TopicNotFoundError`,
+   * Writes a partition state (key from `state.topic` and `state.partition`) if it is still at
+   * `expectedRevision` (its key's revision, or the topic's creation revision while it was never
+   * written). With 0 (its key must not exist yet) the partition must exist in the topic's config (`TopicNotFoundError`,
    * `INVALID_ARGUMENT`). Throws `RevisionConflictError`.
    */
   putPartitionState(state: PartitionState, expectedRevision: Revision, options?: PutPartitionStateOptions): Promise<Revision>;
@@ -88,7 +96,8 @@ export interface MetadataStore {
   /**
    * Writes a partition's state with segments added (a flush) or removed (retention,
    * DeleteRecords) in one transaction, conditional on the state's revision:
-   * `RevisionConflictError` when another writer got there first.
+   * `RevisionConflictError` when another writer got there first. At most 127 additions; removals
+   * beyond what fits in the transaction are deleted right after it (see `updateSegments`).
    */
   updateSegments(state: PartitionState, expectedRevision: Revision, changes: { add?: readonly SegmentInfo[]; remove?: readonly bigint[] }): Promise<Revision>;
 
@@ -99,13 +108,17 @@ export interface MetadataStore {
   /** Writes a partition's assignment if its key is at `expectedRevision` (0: new; the partition must exist). */
   putAssignment(topic: string, partition: number, assignment: PartitionAssignment, expectedRevision: Revision): Promise<Revision>;
 
-  /** Commits offsets of a group in one transaction (last write wins per partition). */
+  /**
+   * Commits offsets of a group (last write wins per partition): in one transaction for up to 128
+   * partitions; more are split into transactions of 128 (etcd's default `--max-txn-ops`), each
+   * conditional on `expectedGroupRevision` if given, so a conflict can leave earlier ones committed.
+   */
   commitOffsets(groupId: string, commits: readonly OffsetCommit[], options?: CommitOffsetsOptions): Promise<Revision>;
   /** A group's committed offset for one partition, or null if it never committed one. */
   fetchOffset(groupId: string, topic: string, partition: number): Promise<Versioned<CommittedOffset> | null>;
   /** A group's committed offsets, all or of one topic, by topic and partition. */
   fetchOffsets(groupId: string, topic?: string): Promise<OffsetEntry[]>;
-  /** Deletes a group's offsets for some partitions of a topic, in one transaction. */
+  /** Deletes a group's offsets for some partitions of a topic, in transactions of up to 128 partitions. */
   deleteOffsets(groupId: string, topic: string, partitions: readonly number[]): Promise<Revision>;
   /** Ids of the groups that have at least one committed offset (with or without group metadata). */
   listCommittedOffsetGroups(): Promise<string[]>;

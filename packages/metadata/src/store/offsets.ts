@@ -5,6 +5,7 @@ import type { CommittedOffset } from "../gen/kafscale/metadata/v1/metadata_pb.js
 import { decodeValue, encodeValue } from "./codec.js";
 import type { StoreContext, Versioned } from "./context.js";
 import { validatePartition, validateRevision, validateTopicName } from "./names.js";
+import { chunks } from "./txn-limits.js";
 
 /** One offset to commit. */
 export interface OffsetCommit {
@@ -48,9 +49,13 @@ export async function commitOffsets(
     validateRevision(groupRevision);
     compare.push({ key: ctx.keys.groupMetadata(groupId), modRevision: groupRevision });
   }
-  const result = await ctx.kv.txn({ compare, success: [...puts.values()] });
-  if (!result.succeeded) throw new RevisionConflictError(ctx.keys.groupMetadata(groupId), groupRevision ?? 0);
-  return result.revision;
+  let revision = 0;
+  for (const chunk of chunks([...puts.values()])) {
+    const result = await ctx.kv.txn({ compare, success: chunk });
+    if (!result.succeeded) throw new RevisionConflictError(ctx.keys.groupMetadata(groupId), groupRevision ?? 0);
+    revision = result.revision;
+  }
+  return revision;
 }
 
 export async function fetchOffset(ctx: StoreContext, groupId: string, topic: string, partition: number): Promise<Versioned<CommittedOffset> | null> {
@@ -74,8 +79,11 @@ export async function fetchOffsets(ctx: StoreContext, groupId: string, topic?: s
 export async function deleteOffsets(ctx: StoreContext, groupId: string, topic: string, partitions: readonly number[]): Promise<Revision> {
   validateTopicName(topic);
   partitions.forEach(validatePartition);
-  const result = await ctx.kv.txn({ success: partitions.map((p) => ({ type: "delete", key: ctx.keys.offset(groupId, topic, p) })) });
-  return result.revision;
+  let revision = 0;
+  for (const chunk of chunks(partitions)) {
+    revision = (await ctx.kv.txn({ success: chunk.map((p) => ({ type: "delete", key: ctx.keys.offset(groupId, topic, p) })) })).revision;
+  }
+  return revision;
 }
 
 export async function listCommittedOffsetGroups(ctx: StoreContext): Promise<string[]> {

@@ -3,7 +3,7 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { randomUUID } from "node:crypto";
 import { MetadataError, RevisionConflictError, TopicExistsError, TopicNotFoundError } from "../errors.js";
-import type { Revision, TxnOp } from "../kv/kv-store.js";
+import type { Revision } from "../kv/kv-store.js";
 import { PartitionStateSchema, TopicConfigSchema } from "../gen/kafscale/metadata/v1/metadata_pb.js";
 import type { PartitionState, TopicConfig } from "../gen/kafscale/metadata/v1/metadata_pb.js";
 import { decodeValue, encodeValue } from "./codec.js";
@@ -16,19 +16,12 @@ export type NewTopic = MessageInitShape<typeof TopicConfigSchema> & { readonly n
 /** How many times `deleteTopic` without an expected revision re-reads after a concurrent change. */
 const DELETE_ATTEMPTS = 5;
 
-/** The state a partition starts with: no leader (-1), epoch 0, empty log. */
+/**
+ * The state a partition starts with: no leader (-1), epoch 0, empty log. It is not stored when a
+ * topic is created or grown: a partition without a state key is in this state.
+ */
 export function initialPartitionState(topic: string, partition: number): PartitionState {
   return create(PartitionStateSchema, { topic, partition, leaderBroker: -1, leaderEpoch: 0, logStartOffset: 0n, logEndOffset: 0n, highWatermark: 0n });
-}
-
-type PutOp = Extract<TxnOp, { type: "put" }>;
-
-function partitionPuts(ctx: StoreContext, topic: string, from: number, to: number): PutOp[] {
-  const ops: PutOp[] = [];
-  for (let p = from; p < to; p++) {
-    ops.push({ type: "put", key: ctx.keys.partition(topic, p), value: encodeValue(PartitionStateSchema, initialPartitionState(topic, p)) });
-  }
-  return ops;
 }
 
 export async function createTopic(ctx: StoreContext, topic: NewTopic): Promise<Versioned<TopicConfig>> {
@@ -39,10 +32,8 @@ export async function createTopic(ctx: StoreContext, topic: NewTopic): Promise<V
   if (config.replicationFactor === 0) config.replicationFactor = 1;
   config.createdAt ??= timestampFromMs(ctx.clock.now());
   const key = ctx.keys.topicConfig(config.name);
-  const result = await ctx.kv.txn({
-    compare: [{ key, modRevision: 0 }],
-    success: [{ type: "put", key, value: encodeValue(TopicConfigSchema, config) }, ...partitionPuts(ctx, config.name, 0, config.partitions)],
-  });
+  // One key, whatever the partition count: partition states appear when first written (see writePartitionState).
+  const result = await ctx.kv.txn({ compare: [{ key, modRevision: 0 }], success: [{ type: "put", key, value: encodeValue(TopicConfigSchema, config) }] });
   if (!result.succeeded) throw new TopicExistsError(config.name);
   return { value: config, revision: result.revision };
 }
@@ -123,11 +114,8 @@ export async function addPartitions(ctx: StoreContext, name: string, partitions:
   }
   const config = clone(TopicConfigSchema, current.value);
   config.partitions = partitions;
-  const newPartitions = partitionPuts(ctx, name, from, partitions);
-  const result = await ctx.kv.txn({
-    compare: [{ key, modRevision: expected }, ...newPartitions.map((op) => ({ key: op.key, modRevision: 0 }))],
-    success: [{ type: "put", key, value: encodeValue(TopicConfigSchema, config) }, ...newPartitions],
-  });
+  // Only the config: the new partitions start without state keys, like those of a new topic.
+  const result = await ctx.kv.txn({ compare: [{ key, modRevision: expected }], success: [{ type: "put", key, value: encodeValue(TopicConfigSchema, config) }] });
   if (!result.succeeded) {
     await requireTopic(ctx, name);
     throw new RevisionConflictError(key, expected);
