@@ -67,7 +67,10 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdSer
           dataDirs.delete(dataDir);
         },
         async pause(mode = "freeze") {
-          if (mode === "kill") return proc.terminate("SIGKILL");
+          if (mode === "kill") {
+            frozen = false; // SIGKILL ends a stopped process too
+            return proc.terminate("SIGKILL");
+          }
           proc.child.kill("SIGSTOP");
           frozen = true;
         },
