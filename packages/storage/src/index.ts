@@ -2,7 +2,9 @@
  * @kafscale/storage: where Kafscale keeps records.
  *
  * - Object stores chosen by URL (`openObjectStore("file:///var/lib/kafscale")`,
- *   `memory://`), all with S3's semantics: conditional create, ranged get, ordered list.
+ *   `memory://`, `s3://bucket/prefix`), all with S3's semantics: conditional
+ *   create, ranged get, ordered list. The S3 store retries, bounds its
+ *   requests in time and number, and reports its health.
  * - The `.kfs` segment and `.index` formats of the reference design, byte for byte.
  * - `PartitionLog`: offsets, group-commit flushes to segments, reads through a
  *   shared segment cache, timestamp lookups, DeleteRecords and retention.
@@ -24,7 +26,17 @@ export type { ByteRange, ListOptions, ObjectHead, ObjectListEntry, ObjectStore }
 export { compareKeys, MAX_KEY_BYTES, validateObjectKey } from "./object-store/keys.js";
 export { createMemoryObjectStore, dropMemoryObjectStore } from "./object-store/memory-object-store.js";
 export { createFileObjectStore, FILE_STORE_TEMP_DIR } from "./object-store/file-object-store.js";
-export { openObjectStore } from "./object-store/open-object-store.js";
+export { openObjectStore, type OpenObjectStoreOptions } from "./object-store/open-object-store.js";
+export { checkObjectStoreWritable } from "./object-store/check-writable.js";
+export { objectStoreHealth, type ObjectStoreHealth } from "./object-store/store-health.js";
+export { createS3ObjectStore, type S3ObjectStore } from "./object-store/s3/s3-object-store.js";
+export {
+  S3_DEFAULTS,
+  type HealthChangeListener,
+  type S3ConnectionOptions,
+  type S3Credentials,
+  type S3ObjectStoreOptions,
+} from "./object-store/s3/s3-options.js";
 
 export {
   decodeSegmentFooter,
