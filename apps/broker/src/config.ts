@@ -105,7 +105,7 @@ function backendSettings(out: Parsed): { s3?: S3Settings; etcd?: EtcdSettings; r
     const password = out.etcdPassword as string | undefined;
     if ((username === undefined) !== (password === undefined)) throw new ConfigError("KAFSCALE_ETCD_USERNAME and KAFSCALE_ETCD_PASSWORD must be set together");
     etcd = {
-      endpoints: endpoints.map((e) => e.replace(/\/$/, "")),
+      endpoints: endpoints.map((e) => (/^https?:\/\//.test(e) ? e : `http://${e}`).replace(/\/$/, "")),
       requestTimeoutMs: positive(out, "etcdRequestTimeoutMs", "KAFSCALE_ETCD_REQUEST_TIMEOUT_MS"),
       ...(username !== undefined && password !== undefined ? { username, password } : {}),
     };

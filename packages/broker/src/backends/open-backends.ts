@@ -1,13 +1,5 @@
-import * as metadataPkg from "@kafscale/metadata";
-import { openKvStore, type KvStore } from "@kafscale/metadata";
-import * as storagePkg from "@kafscale/storage";
-import { openObjectStore, type ObjectStore } from "@kafscale/storage";
-
-// TEMPORARY until the S3 and etcd backends land in their packages.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const createS3ObjectStore = (storagePkg as any).createS3ObjectStore as (o: object) => Promise<ObjectStore>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const createEtcdKvStore = (metadataPkg as any).createEtcdKvStore as (o: object) => Promise<KvStore>;
+import { createEtcdKvStore, openKvStore, type KvStore } from "@kafscale/metadata";
+import { createS3ObjectStore, openObjectStore, type ObjectStore } from "@kafscale/storage";
 import type { Logger } from "../logger.js";
 import type { EtcdSettings, S3Settings } from "./settings.js";
 

@@ -1,10 +1,5 @@
 import type { MetadataStore } from "@kafscale/metadata";
-import * as storagePkg from "@kafscale/storage";
-import type { ObjectStore } from "@kafscale/storage";
-
-// TEMPORARY until the storage package exports it.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const checkObjectStoreWritable = ((storagePkg as any).checkObjectStoreWritable ?? (async () => {})) as (s: ObjectStore, prefix: string) => Promise<void>;
+import { checkObjectStoreWritable, type ObjectStore } from "@kafscale/storage";
 
 /** A start-up check failed: the broker cannot work with the stores it was given. The message says which and why. */
 export class StartupCheckError extends Error {

@@ -90,7 +90,8 @@ class MemoryObjectStore implements ObjectStore {
 }
 
 function concat(body: Uint8Array | readonly Uint8Array[]): Uint8Array {
-  if (body instanceof Uint8Array) return body.slice();
+  // A copy that is a plain Uint8Array: a Buffer's slice() would be a view of the caller's bytes.
+  if (body instanceof Uint8Array) return new Uint8Array(body);
   let size = 0;
   for (const chunk of body) size += chunk.length;
   const out = new Uint8Array(size);

@@ -90,6 +90,16 @@ export function runObjectStoreContract(name: string, open: () => Promise<ObjectS
         expect(await store.get("copied")).toEqual(bytes(7, 7, 7));
       });
 
+      it("keeps a copy of a single Buffer body, and get() returns bytes the caller may change", async () => {
+        const body = Buffer.from([8, 8, 8]);
+        await store.putIfAbsent("copied-buffer", body);
+        body.fill(0);
+        const read = await store.get("copied-buffer");
+        expect(Array.from(read)).toEqual([8, 8, 8]);
+        read.fill(1);
+        expect(Array.from(await store.get("copied-buffer"))).toEqual([8, 8, 8]);
+      });
+
       it("stores empty objects", async () => {
         await store.putIfAbsent("empty", new Uint8Array(0));
         expect(await store.get("empty")).toEqual(new Uint8Array(0));
