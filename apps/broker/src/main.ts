@@ -5,4 +5,6 @@
  * then loads the service. An operator's own UV_THREADPOOL_SIZE wins.
  */
 process.env.UV_THREADPOOL_SIZE ??= "64";
+// The AWS SDK warns on every start that it will want Node 22 one day; Node 20 is what it runs on here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 await import("./service.js");
