@@ -5,7 +5,7 @@ import { createSegmentCache, type ObjectStore } from "@kafscale/storage";
 import { BrokerRegistration } from "./backends/broker-registration.js";
 import { openMetadataKv, openSegmentStore } from "./backends/open-backends.js";
 import type { EtcdSettings, S3Settings } from "./backends/settings.js";
-import { runStartupChecks } from "./backends/startup-checks.js";
+import { runStartupChecks, StartupCheckError } from "./backends/startup-checks.js";
 import { allHandlers } from "./handlers/all-handlers.js";
 import { HandlerRegistry } from "./handlers/handler-registry.js";
 import { MetadataGroupStore } from "./groups/metadata-group-store.js";
@@ -104,13 +104,18 @@ export class Broker {
    * topics and groups, registers the broker and starts listening.
    */
   static async start(config: BrokerConfig, log: Logger, stores: { objects?: ObjectStore; kv?: KvStore } = {}): Promise<Broker> {
-    const objects = stores.objects ?? (await openSegmentStore(config, log));
+    let objects: ObjectStore;
+    try {
+      objects = stores.objects ?? (await openSegmentStore(config, log));
+    } catch (err) {
+      throw new StartupCheckError(`cannot open the segment store (${config.storageUrl}): ${(err as Error).message}`, { cause: err });
+    }
     let kv: KvStore;
     try {
       kv = stores.kv ?? (await openMetadataKv(config, log));
     } catch (err) {
       await objects.close();
-      throw err;
+      throw new StartupCheckError(`cannot open the metadata store (${config.metadataUrl}): ${(err as Error).message}`, { cause: err });
     }
     const metadata: MetadataStore = createMetadataStore(kv, { logger: log });
     try {
