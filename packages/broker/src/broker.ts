@@ -14,6 +14,9 @@ import { KafkaListener } from "./server/kafka-listener.js";
 import type { BrokerServices } from "./services.js";
 import { TopicManager } from "./topics/topic-manager.js";
 
+/** How often topics are compared with the metadata store, besides the watch (see TopicManager.resync). */
+const TOPIC_RESYNC_INTERVAL_MS = 60_000;
+
 /** Everything the engine needs; the app fills it from KAFSCALE_* variables and flags. */
 export interface BrokerConfig {
   nodeId: number;
@@ -84,6 +87,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
  */
 export class Broker {
   private retentionTimer: NodeJS.Timeout | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
 
   private constructor(
@@ -182,6 +186,10 @@ export class Broker {
     const broker = new Broker(config, port, services, listener, kv, objects, log, registration, unwatchTopics);
     broker.retentionTimer = setInterval(() => void topics.enforceRetention(Date.now()), config.retentionCheckIntervalMs);
     broker.retentionTimer.unref();
+    broker.resyncTimer = setInterval(() => {
+      topics.resync().catch((err: unknown) => log.warn({ err }, "topic resync with the metadata store failed"));
+    }, TOPIC_RESYNC_INTERVAL_MS);
+    broker.resyncTimer.unref();
     log.info({ port, advertised: `${node.host}:${node.port}`, nodeId: config.nodeId, host: hostname() }, "broker started");
     return broker;
   }
@@ -195,6 +203,7 @@ export class Broker {
   private async doStop(): Promise<void> {
     const started = Date.now();
     clearInterval(this.retentionTimer);
+    clearInterval(this.resyncTimer);
     this.log.info({}, "broker stopping: no new connections or requests");
     // Keep flushing while requests drain: answers to produces wait on their flush, so they are
     // all answered however long the flush age is.

@@ -86,6 +86,26 @@ describe("broker and the metadata store", () => {
     expect(topics.log("external", 0)).toBeUndefined();
   });
 
+  it("resync() catches up with changes the watch did not deliver, and keeps topics created meanwhile", async () => {
+    const { broker, other } = await start(createMemoryKvStore());
+    const topics = broker.services.topics;
+    await broker["unwatchTopics"](); // as if etcd had compacted the history a resumed watch needed
+    await topics.create("kept", 1, 1, [], false);
+    await topics.create("gone", 1, 1, [], false);
+    await other.deleteTopic("gone");
+    await other.createTopic({ name: "missed", topicId: "7d4f5e7a-0000-4000-8000-000000000002", partitions: 3, replicationFactor: 1, retentionMs: -1n, retentionBytes: -1n, config: {} });
+    expect(topics.get("missed")).toBeUndefined();
+    expect(topics.get("gone")).toBeDefined();
+
+    const resync = topics.resync();
+    const createdMeanwhile = topics.create("meanwhile", 1, 1, [], false);
+    await resync;
+    await createdMeanwhile;
+    await eventually("the resync", () => (topics.get("missed")?.partitionCount === 3 && topics.get("gone") === undefined ? true : undefined));
+    expect(topics.get("kept")).toBeDefined();
+    expect(topics.get("meanwhile")).toBeDefined();
+  });
+
   it("does not report its own topic changes as someone else's", async () => {
     const { broker, logs } = await start(createMemoryKvStore());
     const topics = broker.services.topics;

@@ -323,6 +323,27 @@ export class TopicManager {
   }
 
   /**
+   * Compares the topics with the metadata store and applies what differs, as watch events would.
+   * The watch normally delivers every change; this catches what it cannot (etcd compacted the
+   * history a watch needed while it was disconnected). Only topics known before the listing
+   * started can be found deleted, so a topic created meanwhile is never dropped.
+   */
+  async resync(): Promise<void> {
+    if (this.closed) return;
+    const before = new Map([...this.topics].map(([name, entry]) => [name, entry]));
+    const stored = await this.options.metadata.listTopics();
+    const names = new Set<string>();
+    for (const { value, revision } of stored) {
+      names.add(value.name);
+      const entry = this.topics.get(value.name);
+      if (entry === undefined || revision > entry.revision) this.applyTopicEvent({ type: entry === undefined ? "created" : "changed", topic: value.name, config: value, revision });
+    }
+    for (const [name, entry] of before) {
+      if (!names.has(name) && this.topics.get(name) === entry) this.applyTopicEvent({ type: "deleted", topic: name, revision: Number.MAX_SAFE_INTEGER });
+    }
+  }
+
+  /**
    * Reopens a fenced partition from the metadata store, retrying with backoff while the store
    * does not answer. Meanwhile produces to it get NOT_LEADER_OR_FOLLOWER (retriable) and fetches
    * keep reading the committed data of the fenced log.
