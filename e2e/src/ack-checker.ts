@@ -6,8 +6,12 @@
  * - every acknowledged (topic, partition, offset) is in the log, with the acknowledged value;
  * - no offset is read twice and the offsets of each partition run from the log start without a
  *   hole;
- * - within a partition, acknowledged values sit in the order they were sent (the producer keeps
- *   one request in flight per partition, so a retry cannot overtake);
+ * - within a partition, acknowledged offsets grow in the order the acknowledgements arrived (one
+ *   producer, one connection: the broker answers in order), and values sit in the order they
+ *   were sent, except where the client retried a request after an error answer: librdkafka
+ *   without idempotence may build the next request before the failed one is answered, so a
+ *   retried value can land after values sent later ("retrying may cause reordering unless
+ *   enable.idempotence is set", librdkafka's CONFIGURATION.md). Those are counted, not failed;
  * - nothing in the log is a value the producer never sent.
  * Without idempotence a retried request may be stored twice: values that were never acknowledged
  * (or whose delivery failed) may appear, and an acknowledged value may appear at a second offset
@@ -20,8 +24,10 @@ export interface Ack {
   partition: number;
   offset: number;
   value: string;
-  /** The producer's send order (across all partitions); order is checked by it. */
+  /** The producer's send order (across all partitions). */
   seq: number;
+  /** The order in which the delivery reports arrived (undefined: same as `seq`). */
+  reported?: number;
 }
 
 /** A delivery report with an error: the client gave up on the value. It may still be stored. */
@@ -56,8 +62,13 @@ export interface AckReport {
   duplicateOffsets: { topic: string; partition: number; offset: number; values: string[] }[];
   /** Holes in a partition's offsets: `expected` was the next offset, `found` came instead. */
   gaps: { topic: string; partition: number; expected: number; found: number }[];
-  /** Two acknowledged values of a partition whose offsets are in the other order than their sends. */
+  /**
+   * Two acknowledged values of a partition whose offsets are in the other order than their
+   * acknowledgements (or than their sends, on a partition the client never retried).
+   */
   orderViolations: { topic: string; partition: number; lower: Ack; higher: Ack }[];
+  /** Values stored after values sent later, on partitions the client retried after an error answer. Allowed. */
+  retryReorders: number;
   /** Values in the log never acknowledged: reported failed, or never reported. Allowed. */
   unacknowledgedStored: number;
   /** …of which the client had reported as failed. */
@@ -76,6 +87,11 @@ export interface CheckOptions {
    * them is `foreign`; when not, values that are neither acknowledged nor failed are foreign.
    */
   sent?: (value: string) => boolean;
+  /**
+   * "topic/partition" names where the client retried a produce request after an error answer
+   * (send order may differ there). Not given: every partition may have been retried.
+   */
+  retried?: (topicPartition: string) => boolean;
 }
 
 const place = (m: { topic: string; partition: number; offset: number }) => `${m.topic}/${m.partition}@${m.offset}`;
@@ -124,6 +140,7 @@ export class AckChecker {
       duplicateOffsets: [],
       gaps: [],
       orderViolations: [],
+      retryReorders: 0,
       unacknowledgedStored: 0,
       failedButStored: 0,
       ackedRepeats: 0,
@@ -162,19 +179,25 @@ export class AckChecker {
       else if (found.every((r) => r.value !== a.value)) report.mismatched.push({ ack: a, found: found[0]!.value });
     }
 
-    // order: per partition, acknowledged values by offset have growing send sequence numbers
+    // order: per partition, by offset, acknowledgements arrived in order, and sends did unless retried
     const acksByPartition = new Map<string, Ack[]>();
     for (const a of this.acks.values()) {
       let list = acksByPartition.get(partitionOf(a));
       if (list === undefined) acksByPartition.set(partitionOf(a), (list = []));
       list.push(a);
     }
-    for (const [, as] of acksByPartition) {
+    for (const [p, as] of acksByPartition) {
       const sorted = as.sort((x, y) => x.offset - y.offset);
+      const retried = options.retried?.(p) ?? true;
       for (let i = 1; i < sorted.length; i++) {
         const lower = sorted[i - 1]!;
         const higher = sorted[i]!;
-        if (higher.seq < lower.seq) report.orderViolations.push({ topic: higher.topic, partition: higher.partition, lower, higher });
+        const violation = { topic: higher.topic, partition: higher.partition, lower, higher };
+        if ((higher.reported ?? higher.seq) < (lower.reported ?? lower.seq)) report.orderViolations.push(violation);
+        else if (higher.seq < lower.seq) {
+          if (retried) report.retryReorders++;
+          else report.orderViolations.push(violation);
+        }
       }
     }
 
@@ -223,7 +246,11 @@ export function problemsOf(report: AckReport, limit = 20): string[] {
     ...report.conflictingAcks.map(({ first, second }) => `conflicting acks: ${first.value} and ${second.value} both at ${place(first)}`),
     ...report.duplicateOffsets.map((d) => `duplicate offset: ${place(d)} read ${d.values.length} times (${d.values.join(", ")})`),
     ...report.gaps.map((g) => `gap: ${g.topic}/${g.partition} expected offset ${g.expected}, next was ${g.found}`),
-    ...report.orderViolations.map((o) => `order: ${o.higher.value} (sent as ${o.higher.seq}) at ${place(o.higher)} after ${o.lower.value} (sent as ${o.lower.seq}) at ${place(o.lower)}`),
+    ...report.orderViolations.map(
+      (o) =>
+        `order: ${o.higher.value} (sent as ${o.higher.seq}, acknowledged as ${o.higher.reported ?? o.higher.seq}) at ${place(o.higher)} ` +
+        `after ${o.lower.value} (sent as ${o.lower.seq}, acknowledged as ${o.lower.reported ?? o.lower.seq}) at ${place(o.lower)}`,
+    ),
     ...report.foreign.map((r) => `foreign: ${r.value} at ${place(r)} was never sent`),
   ];
   return lines.length > limit ? [...lines.slice(0, limit), `… and ${lines.length - limit} more`] : lines;
@@ -240,6 +267,7 @@ export function summaryOf(report: AckReport): string {
     `duplicate offsets ${report.duplicateOffsets.length}`,
     `gaps ${report.gaps.length}`,
     `order violations ${report.orderViolations.length}`,
+    `reordered by client retries ${report.retryReorders}`,
     `unacknowledged but stored ${report.unacknowledgedStored} (${report.failedButStored} reported failed)`,
     `acknowledged values stored twice ${report.ackedRepeats}`,
     `foreign ${report.foreign.length}`,

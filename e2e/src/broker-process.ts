@@ -6,8 +6,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The built broker app; the suite runs what `pnpm build` produced, never the sources. */
-export const BROKER_MAIN = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../apps/broker/dist/main.js");
+/**
+ * The built broker app; the suite runs what `pnpm build` produced, never the sources.
+ * E2E_BROKER_MAIN points at another build (e.g. of a clean checkout while the tree is edited).
+ */
+export const BROKER_MAIN = process.env["E2E_BROKER_MAIN"] || resolve(fileURLToPath(new URL(".", import.meta.url)), "../../apps/broker/dist/main.js");
 
 export interface BrokerProcessOptions {
   /** Extra KAFSCALE_* variables (they win over the harness defaults). */
@@ -135,6 +138,16 @@ export class BrokerProcess {
     if (this.child === undefined || !this.running) return;
     this.child.kill("SIGKILL");
     await this.exited;
+  }
+
+  /** The process id of the current (or last) run: unchanged while the broker has not been restarted. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** How many times start() has run a process. */
+  get runs(): number {
+    return this.generation;
   }
 
   /** The exit code of the last run, null while running or when it ended by a signal. */
