@@ -74,7 +74,30 @@ function planTopic(topics: TopicManager, t: FetchRequestFetchTopic, byId: boolea
   };
 }
 
+/**
+ * Loads what the partitions' reads will need from the object store in parallel (segments not in
+ * the cache), so that a fetch of many partitions costs about one object-store round trip; the
+ * reads below then run in request order against the cache, sharing the response's byte budget.
+ */
+async function prefetchAll(plan: PlannedTopic[], maxBytes: number): Promise<void> {
+  const loads: Promise<void>[] = [];
+  // The response's budget bounds what is loaded, as it bounds what is read.
+  let budget = maxBytes;
+  for (const t of plan) {
+    for (const p of t.partitions) {
+      if (p.log === undefined || p.errorCode !== ErrorCode.NONE || p.fetchOffset >= p.log.highWatermark) continue;
+      const limit = Math.max(1, Math.min(p.maxBytes, budget));
+      loads.push(p.log.prefetch(p.fetchOffset, limit));
+      budget -= limit;
+      if (budget <= 0) break;
+    }
+    if (budget <= 0) break;
+  }
+  await Promise.all(loads);
+}
+
 async function readAll(plan: PlannedTopic[], maxBytes: number, byId: boolean): Promise<{ responses: FetchResponse["responses"]; bytes: number; errors: boolean }> {
+  await prefetchAll(plan, maxBytes);
   let budget = maxBytes;
   let bytes = 0;
   let errors = false;

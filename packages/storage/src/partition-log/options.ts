@@ -14,6 +14,8 @@ export const DEFAULT_FLUSH_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_FLUSH_AGE_MS = 500;
 /** Default index density: an entry every 256 messages (≈ 16 entries in a 4 MiB segment of 1 KiB records). */
 export const DEFAULT_INDEX_INTERVAL = 256;
+/** Segments up to this size are read whole (one GET, then cached); see `wholeReadMaxBytes`. */
+export const DEFAULT_WHOLE_READ_MAX_BYTES = 8 * 1024 * 1024;
 
 /** Tuning of a {@link PartitionLog}. */
 export interface PartitionLogOptions {
@@ -34,6 +36,11 @@ export interface PartitionLogOptions {
    * (clients send -1).
    */
   leaderEpoch?: number;
+  /**
+   * Segments up to this size are read with one GET of the whole object and cached; larger ones
+   * by ranged GETs from their index. Default 8 MiB (0: always ranged).
+   */
+  wholeReadMaxBytes?: number;
   /** Default: silent. */
   logger?: StorageLogger;
   /** Clock, unix ms. Default `Date.now`. */
@@ -52,6 +59,7 @@ export interface ResolvedPartitionLogOptions {
   indexInterval: number;
   cache: SegmentCache;
   leaderEpoch: number | undefined;
+  wholeReadMaxBytes: number;
   logger: StorageLogger;
   now: () => number;
   onFenced: ((err: StorageError) => void) | undefined;
@@ -64,6 +72,7 @@ export function resolvePartitionLogOptions(options: PartitionLogOptions): Resolv
   checkInteger("flushBytes", flushBytes, 1, 0x7fffffff - 1024);
   checkInteger("flushAgeMs", flushAgeMs, 0, 0x7fffffff);
   checkInteger("indexInterval", indexInterval, 1, 0x7fffffff);
+  if (options.wholeReadMaxBytes !== undefined) checkInteger("wholeReadMaxBytes", options.wholeReadMaxBytes, 0, 0x7fffffff);
   if (options.leaderEpoch !== undefined) checkInteger("leaderEpoch", options.leaderEpoch, -1, 0x7fffffff);
   return {
     flushBytes,
@@ -71,6 +80,7 @@ export function resolvePartitionLogOptions(options: PartitionLogOptions): Resolv
     indexInterval,
     cache: options.cache ?? createSegmentCache({ maxBytes: 4 * flushBytes }),
     leaderEpoch: options.leaderEpoch,
+    wholeReadMaxBytes: options.wholeReadMaxBytes ?? DEFAULT_WHOLE_READ_MAX_BYTES,
     logger: options.logger ?? silentLogger,
     now: options.now ?? Date.now,
     onFenced: options.onFenced,

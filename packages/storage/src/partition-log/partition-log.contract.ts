@@ -408,7 +408,7 @@ export function runPartitionLogContract(name: string, openStore: () => Promise<O
         await first.close();
         expect(first.highWatermark).toBe(120n);
 
-        const restarted = await openLog({ indexInterval: 4, cache: createSegmentCache({ maxBytes: 1024 * 1024 }) });
+        const restarted = await openLog({ indexInterval: 4, wholeReadMaxBytes: 0, cache: createSegmentCache({ maxBytes: 1024 * 1024 }) });
         expect(restarted.logStartOffset).toBe(0n);
         expect(restarted.highWatermark).toBe(120n);
         expect(restarted.segments.map((s) => s.baseOffset)).toEqual([0n, 40n, 80n]);
@@ -434,13 +434,58 @@ export function runPartitionLogContract(name: string, openStore: () => Promise<O
         await next.durable;
       });
 
+      it("reads a small segment with one GET of the whole object, then from the cache", async () => {
+        const first = await openLog({ indexInterval: 4 });
+        for (let s = 0; s < 3; s++) {
+          for (let i = 0; i < 10; i++) first.append(makeBatch({ records: 2, valueSize: 100, fill: s * 10 + i }));
+          await first.flush();
+        }
+        await first.close();
+        const restarted = await openLog({ cache: createSegmentCache({ maxBytes: 1024 * 1024 }) });
+        store.gets.length = 0;
+        expect((await restarted.read(25n, 1)).map(baseOffsetOf)).toEqual([24n]);
+        expect(store.gets).toEqual([{ key: `${PREFIX}segment-00000000000000000020.kfs`, range: undefined }]);
+        store.gets.length = 0;
+        expect((await restarted.read(21n, 1 << 20)).map(baseOffsetOf)).toEqual([20n, 22n, 24n, 26n, 28n, 30n, 32n, 34n, 36n, 38n, 40n, 42n, 44n, 46n, 48n, 50n, 52n, 54n, 56n, 58n]);
+        expect(store.gets.map((g) => g.key)).toEqual([`${PREFIX}segment-00000000000000000040.kfs`]);
+      });
+
+      it("prefetch() loads the segments a read needs in parallel, and a read then needs no GET", async () => {
+        const first = await openLog();
+        for (let s = 0; s < 6; s++) {
+          first.append(makeBatch({ records: 1, valueSize: 100, fill: s }));
+          await first.flush();
+        }
+        await first.close();
+        const restarted = await openLog({ cache: createSegmentCache({ maxBytes: 1024 * 1024 }) });
+        const sizes = restarted.segments.slice(1, 4).map((s) => s.sizeBytes);
+        await restarted.prefetch(1n, sizes[0]! + sizes[1]! + sizes[2]!);
+        expect(store.gets.map((g) => g.key).sort()).toEqual([1, 2, 3].map((b) => `${PREFIX}segment-${String(b).padStart(20, "0")}.kfs`));
+        store.gets.length = 0;
+        expect((await restarted.read(1n, 3 * makeBatch({ records: 1, valueSize: 100 }).length)).map(baseOffsetOf)).toEqual([1n, 2n, 3n]);
+        expect(store.gets).toEqual([]);
+      });
+
+      it("returns the batches read so far when a later segment cannot be read", async () => {
+        const first = await openLog();
+        for (let s = 0; s < 3; s++) {
+          first.append(makeBatch({ records: 1, valueSize: 100, fill: s }));
+          await first.flush();
+        }
+        await first.close();
+        const restarted = await openLog({ cache: createSegmentCache({ maxBytes: 1024 * 1024 }) });
+        await fixture.store.delete(`${PREFIX}segment-00000000000000000001.kfs`);
+        expect((await restarted.read(0n, 1 << 20)).map(baseOffsetOf)).toEqual([0n]);
+        expect(kafkaErrorCodeFor(await rejection(restarted.read(1n, 1 << 20)))).toBe(56);
+      });
+
       it("reads a batch larger than maxBytes whole from the store", async () => {
         const first = await openLog({ indexInterval: 1 });
         first.append(makeBatch({ records: 50, valueSize: 3000 }));
         first.append(makeBatch({ valueSize: 100 }));
         first.append(makeBatch({ records: 50, valueSize: 3000 }));
         await first.close();
-        const restarted = await openLog({ cache: createSegmentCache({ maxBytes: 1024 }) });
+        const restarted = await openLog({ wholeReadMaxBytes: 0, cache: createSegmentCache({ maxBytes: 1024 }) });
         for (const [offset, base] of [
           [0n, 0n],
           [10n, 0n],

@@ -16,6 +16,9 @@ import { validateProducedRecords } from "./validate-batches.js";
 import { WriteBuffer } from "./write-buffer.js";
 import { writeSegmentObjects } from "./write-segment-objects.js";
 
+/** Segment loads one `prefetch` runs at once. */
+const PREFETCH_CONCURRENCY = 8;
+
 type LogState = "open" | "closing" | "closed" | "fenced";
 
 /**
@@ -76,7 +79,7 @@ export class PartitionLog {
     this.#store = config.store;
     this.#committer = config.committer;
     this.#options = restored.options;
-    this.#reader = new SegmentReader(config.store, restored.options.cache, restored.options.logger);
+    this.#reader = new SegmentReader(config.store, restored.options.cache, restored.options.logger, restored.options.wholeReadMaxBytes);
     this.#segments = restored.segments;
     this.#logStartOffset = restored.logStartOffset;
     this.#highWatermark = restored.nextOffset;
@@ -194,11 +197,10 @@ export class PartitionLog {
       try {
         slice = await this.#reader.read(segment, cursor, budget, out.length === 0);
       } catch (err) {
+        // What was read already is a good answer; the next fetch meets the error again.
+        if (out.length > 0) break;
         // Retention or DeleteRecords removed the segment while it was being read.
-        if (isStorageError(err, "NOT_FOUND") && cursor < this.#logStartOffset) {
-          if (out.length > 0) break;
-          throw this.#outOfRange(offset);
-        }
+        if (isStorageError(err, "NOT_FOUND") && cursor < this.#logStartOffset) throw this.#outOfRange(offset);
         throw err;
       }
       out.push(...slice.batches);
@@ -207,6 +209,26 @@ export class PartitionLog {
       cursor = segment.info.lastOffset + 1n;
     }
     return out;
+  }
+
+  /**
+   * Starts loading, in parallel, the segments that a `read(offset, maxBytes)` would need and
+   * that are not cached yet (each small enough to be read whole), so that a fetch of many
+   * partitions, or of many small segments, waits for about one object-store round trip rather
+   * than one per segment. Resolves when they are loaded; never rejects (the read reports errors).
+   */
+  async prefetch(offset: bigint, maxBytes: number): Promise<void> {
+    if (this.#state === "closed" || offset < this.#logStartOffset || offset >= this.#highWatermark) return;
+    const wanted: CommittedSegment[] = [];
+    let planned = 0;
+    for (let i = this.#segmentIndex(offset); i < this.#segments.length && (planned < maxBytes || wanted.length === 0); i++) {
+      const segment = this.#segments[i]!;
+      planned += segment.info.sizeBytes;
+      if (segment.info.sizeBytes <= this.#reader.wholeReadMaxBytes && !this.#reader.isCached(segment)) wanted.push(segment);
+    }
+    for (let i = 0; i < wanted.length; i += PREFETCH_CONCURRENCY) {
+      await Promise.allSettled(wanted.slice(i, i + PREFETCH_CONCURRENCY).map((s) => this.#reader.loadBatches(s)));
+    }
   }
 
   /**
@@ -435,6 +457,11 @@ export class PartitionLog {
 
   /** The first segment whose last offset is ≥ `offset`. */
   #findSegment(offset: bigint): CommittedSegment | null {
+    return this.#segments[this.#segmentIndex(offset)] ?? null;
+  }
+
+  /** Index of the first segment whose last offset is ≥ `offset` (the count when there is none). */
+  #segmentIndex(offset: bigint): number {
     let lo = 0;
     let hi = this.#segments.length;
     while (lo < hi) {
@@ -442,7 +469,7 @@ export class PartitionLog {
       if (this.#segments[mid]!.info.lastOffset < offset) lo = mid + 1;
       else hi = mid;
     }
-    return this.#segments[lo] ?? null;
+    return lo;
   }
 
   #checkWritable(): void {

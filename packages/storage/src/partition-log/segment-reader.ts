@@ -25,6 +25,7 @@ export interface SegmentSlice {
 /** Smallest ranged read, so that small budgets do not cost a second GET for a whole first batch. */
 const MIN_WINDOW = 64 * 1024;
 
+
 /**
  * Reads batches of committed segments: from the cache when the segment is
  * there, otherwise from the object store with one ranged GET from the index
@@ -34,8 +35,20 @@ export class SegmentReader {
   readonly #store: ObjectStore;
   readonly #cache: SegmentCache;
   readonly #logger: StorageLogger;
+  /** Whole-segment loads in progress, so that concurrent readers of one segment share one GET. */
+  readonly #loading = new Map<string, Promise<StoredBatch[]>>();
 
-  constructor(store: ObjectStore, cache: SegmentCache, logger: StorageLogger) {
+  /**
+   * Segments up to `wholeReadMaxBytes` are read whole with one GET (no index GET) and kept in the
+   * cache, so the next fetch of the partition, and other consumers, read them from memory. Larger
+   * ones are read by ranged GETs from their index.
+   */
+  constructor(
+    store: ObjectStore,
+    cache: SegmentCache,
+    logger: StorageLogger,
+    readonly wholeReadMaxBytes: number,
+  ) {
     this.#store = store;
     this.#cache = cache;
     this.#logger = logger;
@@ -49,13 +62,31 @@ export class SegmentReader {
   async read(segment: CommittedSegment, from: bigint, budget: number, needOne: boolean): Promise<SegmentSlice> {
     const cached = this.#cache.get(segment.key);
     if (cached?.kind === "segment") return sliceBatches(cached.batches, from, budget, needOne);
+    if (segment.info.sizeBytes <= this.wholeReadMaxBytes) return sliceBatches(await this.loadBatches(segment), from, budget, needOne);
     return this.#readFromStore(segment, from, budget, needOne);
   }
 
-  /** Every batch of `segment` (from the cache, or one GET of the whole object, verified). */
-  async loadBatches(segment: CommittedSegment): Promise<StoredBatch[]> {
+  /** True when `segment` is in the cache. */
+  isCached(segment: CommittedSegment): boolean {
+    return this.#cache.get(segment.key)?.kind === "segment";
+  }
+
+  /**
+   * Every batch of `segment`: from the cache, or one GET of the whole object, verified and then
+   * cached (concurrent calls for one segment share the GET).
+   */
+  loadBatches(segment: CommittedSegment): Promise<StoredBatch[]> {
     const cached = this.#cache.get(segment.key);
-    if (cached?.kind === "segment") return cached.batches;
+    if (cached?.kind === "segment") return Promise.resolve(cached.batches);
+    let loading = this.#loading.get(segment.key);
+    if (loading === undefined) {
+      loading = this.#loadWhole(segment).finally(() => this.#loading.delete(segment.key));
+      this.#loading.set(segment.key, loading);
+    }
+    return loading;
+  }
+
+  async #loadWhole(segment: CommittedSegment): Promise<StoredBatch[]> {
     const bytes = await this.#store.get(segment.key);
     const { header, footer, body } = verifySegment(bytes);
     const { info } = segment;
@@ -75,6 +106,7 @@ export class SegmentReader {
         bytes: view.bytes,
       });
     }
+    this.#cache.set(segment.key, { kind: "segment", batches, size: bytes.length });
     return batches;
   }
 
