@@ -1,8 +1,16 @@
 /**
- * Broker benchmark: the embedded broker (apps/broker/dist/main.js, file:// segments and
- * metadata in a fresh temp directory) driven by real librdkafka clients over TCP.
+ * Broker benchmark: the broker app (apps/broker/dist/main.js) driven by real librdkafka clients over
+ * TCP, on one or both backends:
  *
+ *   embedded  file:// segments and metadata in a fresh temp directory (the broker's default)
+ *   s3-etcd   segments in a Ceph RADOS Gateway (single node, objects in RAM), metadata in a
+ *             single-node etcd; both started once, a fresh bucket and an empty etcd per run, a
+ *             counting proxy between the broker and the gateway (see s3-backend.ts, s3-run.ts)
+ *
+ * Each run starts a fresh broker and:
  *   1. produce N messages of SIZE bytes, acks=-1 (acks=all)
+ *      (s3-etcd: then the gateway's raw PUT throughput for objects of the average segment size
+ *       the broker just wrote, one stream per partition — the figure produce is judged against)
  *   2. produce N messages of SIZE bytes, acks=1 (another topic)
  *   3. consume the acks=-1 topic from the beginning
  *   4. produce latency at a fixed moderate rate (acks=all, linger.ms=0): produce() to delivery report
@@ -12,6 +20,7 @@
  *
  * Run from the repo root with `pnpm bench` (codec bench, then this one), or in bench/ with
  * `pnpm run bench:broker`. Environment (defaults in brackets):
+ *   BENCH_BROKER_BACKEND [all]        embedded | s3-etcd | all (embedded, then s3-etcd)
  *   BENCH_BROKER_MESSAGES [1000000]   messages per throughput phase
  *   BENCH_BROKER_SIZE [1024]          value bytes per message
  *   BENCH_BROKER_PARTITIONS [4]       partitions of every topic
@@ -25,16 +34,33 @@
  *   BENCH_BROKER_CPU_PROF             directory: run the broker with --cpu-prof there
  *   BENCH_BROKER_TMP [os.tmpdir()]    where the data directory and the kcat input file go
  *   BENCH_BROKER_OUT [bench/results/broker.json]
+ * s3-etcd only:
+ *   BENCH_BROKER_S3_RUNS [2]          runs on S3 + etcd
+ *   BENCH_BROKER_S3_MESSAGES [BENCH_BROKER_MESSAGES]
+ *   BENCH_BROKER_S3_FLUSH_AGE_MS [BENCH_BROKER_FLUSH_AGE_MS]   KAFSCALE_FLUSH_AGE_MS on S3
+ *   BENCH_BROKER_S3_FLUSH_BYTES       KAFSCALE_FLUSH_BYTES on S3 (unset: the broker's 4 MiB)
+ *   BENCH_BROKER_S3_RAW_SECONDS [10]  least duration of each raw PUT measurement
+ *   BENCH_BROKER_S3_RAW_VIA_PROXY [1] also measure raw PUT through the counting proxy (0: don't)
+ *   BENCH_BROKER_S3_RAW_PAYLOAD [signed]  signed: the body's SHA-256 in the SigV4 signature, as the
+ *                                     broker's AWS SDK sends it; unsigned: UNSIGNED-PAYLOAD
+ *   BENCH_BROKER_S3_PROXY [1]         0: the broker talks to the gateway directly (no request
+ *                                     counts or flush timings; shows what the proxy hop costs)
+ *   BENCH_BROKER_S3_PIN [0]           1: gateway and etcd on CPU 0, the broker, its clients and this
+ *                                     process on the other CPUs (emulates a gateway with CPU of
+ *                                     its own; see cpu-pinning.ts)
+ *   BENCH_BROKER_S3_REQUEST_LOG       file: write every S3 request of the runs there (JSON lines:
+ *                                     op, key, bytes, status, start and end ms) for analysis
+ *   BENCH_BROKER_S3_MEMSTORE_MIB [8192] RAM cap of the Ceph memstore OSD (objects live in RAM;
+ *                                     the OSD takes ~2 bytes of RAM per byte stored; every run's
+ *                                     objects are deleted at its end)
  * Broker environment (KAFSCALE_*, UV_THREADPOOL_SIZE, ...) set when running this is passed on.
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BrokerProcess, profilePath } from "./broker-process.js";
 import {
-  clientVersions,
   createTopics,
   kcatConsume,
   kcatProduce,
@@ -44,11 +70,16 @@ import {
   topicMessages,
   writeLinesFile,
   CONSUMER_PROPS,
-  type ConsumeResult,
-  type LatencyResult,
   type ProduceResult,
   type ProducerSettings,
 } from "./clients.js";
+import { f0, f1, log, mbps, MB, MiB } from "./format.js";
+import { machine, serverVersions } from "./machine.js";
+import { startS3EtcdBackend, type S3EtcdBackend } from "./s3-backend.js";
+import { reportS3 } from "./s3-report.js";
+import { pinServersApart } from "./cpu-pinning.js";
+import { S3RunRecorder, type S3RunStats } from "./s3-run.js";
+import { reportThroughput, type PhaseCpu, type SummaryRun } from "./summary.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../../..");
@@ -61,6 +92,11 @@ function envInt(name: string, dflt: number): number {
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}=${v} is not a positive number`);
   return n;
 }
+
+type Backend = "embedded" | "s3-etcd";
+const BACKEND_ARG = process.env.BENCH_BROKER_BACKEND ?? "all";
+if (!["embedded", "s3-etcd", "all"].includes(BACKEND_ARG)) throw new Error(`BENCH_BROKER_BACKEND must be embedded, s3-etcd or all, not ${BACKEND_ARG}`);
+const BACKENDS: Backend[] = BACKEND_ARG === "all" ? ["embedded", "s3-etcd"] : [BACKEND_ARG as Backend];
 
 const MESSAGES = envInt("BENCH_BROKER_MESSAGES", 1_000_000);
 const SIZE = envInt("BENCH_BROKER_SIZE", 1024);
@@ -76,101 +112,61 @@ const CPU_PROF = process.env.BENCH_BROKER_CPU_PROF;
 const TMP = process.env.BENCH_BROKER_TMP ?? os.tmpdir();
 const OUT = process.env.BENCH_BROKER_OUT ?? join(here, "../../results/broker.json");
 
+const S3 = {
+  runs: envInt("BENCH_BROKER_S3_RUNS", 2),
+  messages: envInt("BENCH_BROKER_S3_MESSAGES", MESSAGES),
+  flushAgeMs: envInt("BENCH_BROKER_S3_FLUSH_AGE_MS", FLUSH_AGE_MS),
+  flushBytes: process.env.BENCH_BROKER_S3_FLUSH_BYTES ? envInt("BENCH_BROKER_S3_FLUSH_BYTES", 4 * MiB) : undefined,
+  rawSeconds: envInt("BENCH_BROKER_S3_RAW_SECONDS", 10),
+  rawViaProxy: process.env.BENCH_BROKER_S3_RAW_VIA_PROXY !== "0",
+  rawSignPayload: (process.env.BENCH_BROKER_S3_RAW_PAYLOAD ?? "signed") === "signed",
+  brokerViaProxy: process.env.BENCH_BROKER_S3_PROXY !== "0",
+  memstoreBytes: envInt("BENCH_BROKER_S3_MEMSTORE_MIB", 8192) * MiB,
+  requestLog: process.env.BENCH_BROKER_S3_REQUEST_LOG,
+  pin: process.env.BENCH_BROKER_S3_PIN === "1",
+};
+
 if (!["kcat", "python"].includes(PRODUCER)) throw new Error(`BENCH_BROKER_PRODUCER must be kcat or python, not ${PRODUCER}`);
 if (!["kcat", "python"].includes(CONSUMER)) throw new Error(`BENCH_BROKER_CONSUMER must be kcat or python, not ${CONSUMER}`);
 
-/** Targets of the issue, on this 2-core machine. */
-const TARGET = { produceAllMBps: 200, consumeMBps: 300, p99OverFlushAgeMs: 20, rssBytes: 1024 ** 3 };
-
 const PRODUCER_SETTINGS: Omit<ProducerSettings, "acks"> = { lingerMs: 5, batchMessages: 10000, queueKBytes: 1048576 };
-
-// ---------------------------------------------------------------- formatting
-
-const MB = 1e6;
-const MiB = 2 ** 20;
-const f1 = (x: number) => x.toFixed(1);
-const f0 = (x: number) => Math.round(x).toLocaleString("en-US");
-const mbps = (bytes: number, s: number) => bytes / s / MB;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function spread(xs: number[], fmt: (x: number) => string): string {
-  if (xs.length === 0) return "–";
-  if (xs.length === 1) return fmt(xs[0]!);
-  return `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
-}
-
-/** Broker and client CPU of a throughput phase: seconds, share of one core, seconds per GB moved. */
-function cpuLine(r: { brokerCpuSeconds: number; clientCpuSeconds: number; seconds: number; bytes: number }): string {
-  const gb = r.bytes / 1e9;
-  const client = Number.isNaN(r.clientCpuSeconds) ? "client CPU unknown" : `client CPU ${r.clientCpuSeconds.toFixed(1)} s (${(r.clientCpuSeconds / gb).toFixed(1)} s/GB)`;
-  return `broker CPU ${r.brokerCpuSeconds.toFixed(1)} s (${f0((r.brokerCpuSeconds / r.seconds) * 100)} % of one core, ${(r.brokerCpuSeconds / gb).toFixed(1)} s/GB), ${client}`;
-}
-
-function log(line = ""): void {
-  process.stdout.write(`${line}\n`);
-}
-
-// ---------------------------------------------------------------- machine
-
-function machine(): Record<string, string> {
-  const cpuinfo = safe(() => readFileSync("/proc/cpuinfo", "utf8"), "");
-  const model = /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? "?";
-  const lsblk = spawnSync("lsblk", ["-d", "-n", "-o", "NAME,ROTA,SIZE,TYPE"], { encoding: "utf8" });
-  const df = spawnSync("df", ["--output=source,fstype", TMP], { encoding: "utf8" });
-  const v = clientVersions();
-  return {
-    nproc: String(os.availableParallelism()),
-    cpu: model,
-    ram: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: `${process.version} (V8 ${process.versions.v8})`,
-    disk: `${(df.stdout ?? "").trim().split("\n").at(-1)?.replace(/\s+/g, " ") ?? "?"}; lsblk: ${(lsblk.stdout ?? "").trim().replace(/\n/g, "; ").replace(/\s+/g, " ")}`,
-    kcat: `${v.kcat} (librdkafka ${v.librdkafkaKcat})`,
-    confluentKafka: `${v.confluentKafka} (librdkafka ${v.librdkafkaPython})`,
-  };
-}
-
-function safe<T>(fn: () => T, dflt: T): T {
-  try {
-    return fn();
-  } catch {
-    return dflt;
-  }
-}
 
 // ---------------------------------------------------------------- one run
 
-interface PhaseCpu {
-  brokerCpuSeconds: number;
-  maxRssBytes: number;
-}
-
-interface RunResult {
+interface RunResult extends SummaryRun {
+  backend: Backend;
   run: number;
-  loadAvgAtStart: number[];
-  produceAll?: ProduceResult & PhaseCpu;
-  produceOne?: ProduceResult & PhaseCpu;
-  consume?: ConsumeResult & PhaseCpu;
-  latency?: LatencyResult & PhaseCpu;
-  maxRssBytes: number;
-  peakRssBytes: number;
+  produceAll?: (ProduceResult & PhaseCpu) | undefined;
+  produceOne?: (ProduceResult & PhaseCpu) | undefined;
   rssSamples: number;
   brokerCpuSeconds: number;
   wallSeconds: number;
   profile?: string | undefined;
   brokerExitCode: number | null;
+  /** s3-etcd: requests, etcd writes, raw PUT, flush timings. */
+  s3?: S3RunStats | undefined;
 }
 
-async function oneRun(run: number, linesFile: string | null): Promise<RunResult> {
+/** What differs between the backends' runs. */
+interface RunSetup {
+  backend: Backend;
+  run: number;
+  messages: number;
+  flushAgeMs: number;
+  /** kcat's input (`messages` lines), when kcat produces. */
+  linesFile: string | null;
+  s3?: S3EtcdBackend | undefined;
+}
+
+async function oneRun(setup: RunSetup): Promise<RunResult> {
+  const { backend, run, messages, linesFile } = setup;
   const t0 = performance.now();
   const dir = mkdtempSync(join(TMP, "kafscale-bench-broker-"));
   const loadAvgAtStart = os.loadavg();
-  log(`\n## run ${run}: data dir ${dir}; load average ${loadAvgAtStart.map((l) => l.toFixed(2)).join(" ")}`);
+  const s3Run = setup.s3 === undefined ? undefined : await setup.s3.prepareRun(run, S3.brokerViaProxy);
+  log(
+    `\n## ${backend} run ${run}: data dir ${dir}${s3Run === undefined ? "" : `; bucket ${s3Run.bucket}, etcd ${setup.s3!.etcd.endpoint}`}; load average ${loadAvgAtStart.map((l) => l.toFixed(2)).join(" ")}`,
+  );
   const profDir = CPU_PROF === undefined ? undefined : resolve(CPU_PROF);
   if (profDir !== undefined) mkdirSync(profDir, { recursive: true });
   const before = profDir === undefined ? [] : readdirSync(profDir);
@@ -179,12 +175,16 @@ async function oneRun(run: number, linesFile: string | null): Promise<RunResult>
     dataDir: join(dir, "data"),
     logFile: join(dir, "broker.log"),
     env: {
-      KAFSCALE_FLUSH_AGE_MS: String(FLUSH_AGE_MS),
+      KAFSCALE_FLUSH_AGE_MS: String(setup.flushAgeMs),
       KAFSCALE_LOG_LEVEL: process.env.KAFSCALE_LOG_LEVEL ?? "warn",
+      ...(backend === "s3-etcd" && S3.flushBytes !== undefined ? { KAFSCALE_FLUSH_BYTES: String(S3.flushBytes) } : {}),
+      ...(s3Run?.env ?? {}),
     },
     nodeArgs: profDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
   });
+  const recorder = setup.s3 === undefined || s3Run === undefined ? undefined : new S3RunRecorder(setup.s3, s3Run.bucket, broker.pid);
   const result: RunResult = {
+    backend,
     run,
     loadAvgAtStart,
     maxRssBytes: 0,
@@ -202,21 +202,23 @@ async function oneRun(run: number, linesFile: string | null): Promise<RunResult>
     await createTopics(broker.bootstrap, PARTITIONS, [topicAll, topicOne, topicLat]);
 
     const phase = async <T>(label: string, fn: () => Promise<T>): Promise<T & PhaseCpu> => {
+      await recorder?.begin(label);
       broker.phase = label;
       const cpu0 = broker.cpuSeconds();
       const r = await fn();
       const cpu1 = broker.cpuSeconds();
       const maxRssBytes = broker.phaseMaxRss.get(label) ?? 0;
       broker.phase = "between";
+      await recorder?.end(label);
       return { ...r, brokerCpuSeconds: cpu1 - cpu0, maxRssBytes };
     };
     const produce = (topic: string, acks: "all" | "1") =>
       PRODUCER === "kcat"
-        ? kcatProduce(broker.bootstrap, topic, linesFile!, MESSAGES, SIZE, { ...PRODUCER_SETTINGS, acks })
-        : pythonProduce(broker.bootstrap, topic, MESSAGES, SIZE, { ...PRODUCER_SETTINGS, acks });
+        ? kcatProduce(broker.bootstrap, topic, linesFile!, messages, SIZE, { ...PRODUCER_SETTINGS, acks })
+        : pythonProduce(broker.bootstrap, topic, messages, SIZE, { ...PRODUCER_SETTINGS, acks });
     const reportProduce = async (name: string, topic: string, r: ProduceResult & PhaseCpu) => {
       const stored = await topicMessages(broker.bootstrap, topic);
-      if (stored < MESSAGES) throw new Error(`${name}: the topic holds ${stored} messages, ${MESSAGES} were produced`);
+      if (stored < messages) throw new Error(`${name}: the topic holds ${stored} messages, ${messages} were produced`);
       log(
         `${name.padEnd(16)} ${f0(r.messages)} msgs in ${r.seconds.toFixed(2)} s: ${f1(mbps(r.bytes, r.seconds))} MB/s, ` +
           `${f0(r.messages / r.seconds)} msg/s; ${cpuLine(r)}; max RSS ${f0(r.maxRssBytes / MiB)} MiB; stored ${f0(stored)}; errors ${r.errors}`,
@@ -226,6 +228,19 @@ async function oneRun(run: number, linesFile: string | null): Promise<RunResult>
     if (PHASES.has("produce-all")) {
       result.produceAll = await phase("produce-all", () => produce(topicAll, "all"));
       await reportProduce("produce acks=-1", topicAll, result.produceAll);
+      if (recorder !== undefined) {
+        await recorder.rawPut("produce-all", PARTITIONS, { minSeconds: S3.rawSeconds, maxSeconds: Math.max(60, S3.rawSeconds), viaProxy: S3.rawViaProxy, signPayload: S3.rawSignPayload });
+        const f = recorder.stats.phases["produce-all"]?.flush;
+        for (const [label, raw] of [["raw PUT", recorder.stats.rawPut], ["raw PUT (proxy)", recorder.stats.rawPutViaProxy]] as const) {
+          if (raw === undefined) continue;
+          log(
+            `${label.padEnd(16)} ${f0(raw.objects)} objects of ${(raw.objectBytes / MiB).toFixed(2)} MiB, ${raw.concurrency} streams, in ${raw.seconds.toFixed(2)} s: ${f1(raw.mbps)} MB/s; ` +
+              `PUT p50 ${f1(raw.p50Ms)} ms, p99 ${f1(raw.p99Ms)} ms` +
+              (label === "raw PUT" && result.produceAll !== undefined ? `; produce ÷ raw = ${(mbps(result.produceAll.bytes, result.produceAll.seconds) / raw.mbps).toFixed(2)}` : "") +
+              (label === "raw PUT" && f !== undefined ? ` (broker's segment PUT p50 ${f1(f.segmentPutMs.p50)} ms)` : ""),
+          );
+        }
+      }
     }
     if (PHASES.has("produce-1")) {
       result.produceOne = await phase("produce-1", () => produce(topicOne, "1"));
@@ -233,9 +248,9 @@ async function oneRun(run: number, linesFile: string | null): Promise<RunResult>
     }
     if (PHASES.has("consume")) {
       if (!PHASES.has("produce-all")) throw new Error("the consume phase reads what produce-all wrote");
-      const r = await phase("consume", () => (CONSUMER === "kcat" ? kcatConsume(broker.bootstrap, topicAll, SIZE) : pythonConsume(broker.bootstrap, topicAll, MESSAGES)));
+      const r = await phase("consume", () => (CONSUMER === "kcat" ? kcatConsume(broker.bootstrap, topicAll, SIZE) : pythonConsume(broker.bootstrap, topicAll, messages)));
       result.consume = r;
-      if (r.messages < MESSAGES) throw new Error(`consume: got ${r.messages} messages, expected ${MESSAGES}`);
+      if (r.messages < messages) throw new Error(`consume: got ${r.messages} messages, expected ${messages}`);
       log(
         `${"consume".padEnd(16)} ${f0(r.messages)} msgs in ${r.seconds.toFixed(2)} s: ${f1(mbps(r.bytes, r.seconds))} MB/s, ` +
           `${f0(r.messages / r.seconds)} msg/s; ${cpuLine(r)}; max RSS ${f0(r.maxRssBytes / MiB)} MiB`,
@@ -247,7 +262,7 @@ async function oneRun(run: number, linesFile: string | null): Promise<RunResult>
       if (r.delivered !== r.sent || r.errors > 0) throw new Error(`latency: ${r.delivered} of ${r.sent} delivered, ${r.errors} errors`);
       log(
         `${"latency".padEnd(16)} ${f0(r.sent)} msgs at ${f0(r.rate)} msg/s: p50 ${f1(r.p50_ms)} ms, p90 ${f1(r.p90_ms)} ms, p99 ${f1(r.p99_ms)} ms, ` +
-          `p99.9 ${f1(r.p999_ms)} ms, max ${f1(r.max_ms)} ms (flush age ${FLUSH_AGE_MS} ms; client send lag max ${f1(r.max_send_lag_ms)} ms); broker CPU ${r.brokerCpuSeconds.toFixed(1)} s, client CPU ${r.client_cpu_seconds.toFixed(1)} s; max RSS ${f0(r.maxRssBytes / MiB)} MiB`,
+          `p99.9 ${f1(r.p999_ms)} ms, max ${f1(r.max_ms)} ms (flush age ${setup.flushAgeMs} ms; client send lag max ${f1(r.max_send_lag_ms)} ms); broker CPU ${r.brokerCpuSeconds.toFixed(1)} s, client CPU ${r.client_cpu_seconds.toFixed(1)} s; max RSS ${f0(r.maxRssBytes / MiB)} MiB`,
       );
     }
     result.brokerCpuSeconds = broker.cpuSeconds();
@@ -262,14 +277,36 @@ async function oneRun(run: number, linesFile: string | null): Promise<RunResult>
     }
     const dataBytes = safe(() => dirBytes(join(dir, "data")), 0);
     rmSync(dir, { recursive: true, force: true });
+    if (recorder !== undefined && s3Run !== undefined) {
+      await recorder.listContents().catch((err: unknown) => log(`listing ${s3Run.bucket} failed: ${String(err)}`));
+      result.s3 = recorder.stats;
+      await setup.s3!.emptyBucket(s3Run.bucket).catch((err: unknown) => log(`emptying ${s3Run.bucket} failed: ${String(err)}`));
+    }
     result.wallSeconds = (performance.now() - t0) / 1000;
+    const c = result.s3?.contents;
+    const written = c === undefined ? `data written ${f0(dataBytes / MiB)} MiB` : `S3: ${f0(c.segments)} segments (${f0(c.segmentBytes / MiB)} MiB), ${f0(c.indexes)} indexes`;
     log(
       `broker: max RSS ${f0(result.maxRssBytes / MiB)} MiB sampled (${result.rssSamples} samples every 100 ms), peak ${f0(result.peakRssBytes / MiB)} MiB (VmHWM); ` +
-        `CPU ${result.brokerCpuSeconds.toFixed(1)} s; data written ${f0(dataBytes / MiB)} MiB; exit code ${result.brokerExitCode}; run took ${result.wallSeconds.toFixed(1)} s` +
+        `CPU ${result.brokerCpuSeconds.toFixed(1)} s; ${written}; exit code ${result.brokerExitCode}; run took ${result.wallSeconds.toFixed(1)} s` +
         (result.profile === undefined ? "" : `; profile ${result.profile}`),
     );
   }
   return result;
+}
+
+/** Broker and client CPU of a throughput phase: seconds, share of one core, seconds per GB moved. */
+function cpuLine(r: { brokerCpuSeconds: number; clientCpuSeconds: number; seconds: number; bytes: number }): string {
+  const gb = r.bytes / 1e9;
+  const client = Number.isNaN(r.clientCpuSeconds) ? "client CPU unknown" : `client CPU ${r.clientCpuSeconds.toFixed(1)} s (${(r.clientCpuSeconds / gb).toFixed(1)} s/GB)`;
+  return `broker CPU ${r.brokerCpuSeconds.toFixed(1)} s (${f0((r.brokerCpuSeconds / r.seconds) * 100)} % of one core, ${(r.brokerCpuSeconds / gb).toFixed(1)} s/GB), ${client}`;
+}
+
+function safe<T>(fn: () => T, dflt: T): T {
+  try {
+    return fn();
+  } catch {
+    return dflt;
+  }
 }
 
 function dirBytes(path: string): number {
@@ -286,8 +323,8 @@ function dirBytes(path: string): number {
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const m = machine();
-  log("# Kafscale broker benchmark (embedded broker, file:// segments and metadata)");
+  const m = machine(TMP);
+  log(`# Kafscale broker benchmark (${BACKENDS.join(", then ")})`);
   log();
   for (const [k, v] of Object.entries(m)) log(`${k.padEnd(15)} ${v}`);
   log(
@@ -296,72 +333,81 @@ async function main(): Promise<void> {
       `queue.buffering.max.kbytes=${PRODUCER_SETTINGS.queueKBytes}), consumer ${CONSUMER === "kcat" ? "kcat" : "confluent-kafka"} (${CONSUMER_PROPS.join(", ")}); ` +
       `latency: confluent-kafka, ${LAT_RATE} msg/s for ${LAT_SECONDS} s, acks=all, linger.ms=0; broker KAFSCALE_FLUSH_AGE_MS=${FLUSH_AGE_MS}; ${RUNS} run(s)`,
   );
+  if (BACKENDS.includes("s3-etcd")) {
+    const v = serverVersions();
+    log(
+      `s3-etcd: ${S3.runs} run(s) of ${f0(S3.messages)} messages per throughput phase; KAFSCALE_FLUSH_AGE_MS=${S3.flushAgeMs}, KAFSCALE_FLUSH_BYTES=${S3.flushBytes ?? "4194304 (default)"}; ` +
+        `broker → ${S3.brokerViaProxy ? "counting proxy → " : ""}gateway; raw PUT ≥ ${S3.rawSeconds} s and ≈ the bytes the broker PUT, ${S3.rawSignPayload ? "payload SHA-256 signed" : "UNSIGNED-PAYLOAD"}${S3.rawViaProxy ? ", straight and through the proxy" : ""}; ` +
+          `${v.ceph}; ${v.etcd}; memstore cap ${f0(S3.memstoreBytes / MiB)} MiB`,
+    );
+  }
   log("MB = 10^6 bytes of message values (protocol overhead not counted); MiB = 2^20 bytes.");
 
-  let linesFile: string | null = null;
+  const linesFiles = new Map<number, string>();
   let linesDir: string | null = null;
-  const runs: RunResult[] = [];
-  try {
-    if (PRODUCER === "kcat" && (PHASES.has("produce-all") || PHASES.has("produce-1"))) {
-      linesDir = mkdtempSync(join(TMP, "kafscale-bench-input-"));
-      linesFile = join(linesDir, "messages.txt");
+  const linesFor = (count: number): string | null => {
+    if (PRODUCER !== "kcat" || !(PHASES.has("produce-all") || PHASES.has("produce-1"))) return null;
+    let file = linesFiles.get(count);
+    if (file === undefined) {
+      linesDir ??= mkdtempSync(join(TMP, "kafscale-bench-input-"));
+      file = join(linesDir, `messages-${count}.txt`);
       const g0 = performance.now();
-      writeLinesFile(linesFile, MESSAGES, SIZE);
-      log(`kcat input: ${linesFile} (${f0(statSync(linesFile).size / MiB)} MiB) written in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
+      writeLinesFile(file, count, SIZE);
+      log(`kcat input: ${file} (${f0(statSync(file).size / MiB)} MiB) written in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
+      linesFiles.set(count, file);
     }
-    for (let i = 1; i <= RUNS; i++) runs.push(await oneRun(i, linesFile));
+    return file;
+  };
+
+  /** Per backend: its runs, the servers' start-up time (s3-etcd), the error that ended it early. */
+  type BackendResults = { runs: RunResult[]; startupSeconds?: number; error?: string };
+  const results: Partial<Record<Backend, BackendResults>> = {};
+  let s3: S3EtcdBackend | undefined;
+  try {
+    for (const backend of BACKENDS) {
+      const runs: RunResult[] = [];
+      const entry: BackendResults = { runs };
+      results[backend] = entry;
+      if (backend === "embedded") {
+        for (let i = 1; i <= RUNS; i++) runs.push(await oneRun({ backend, run: i, messages: MESSAGES, flushAgeMs: FLUSH_AGE_MS, linesFile: linesFor(MESSAGES) }));
+        continue;
+      }
+      // s3-etcd: a failure here (no Ceph installed, a run that fails) still leaves the embedded summary.
+      try {
+        log("\nstarting Ceph (mon, memstore OSD, radosgw) and etcd ...");
+        s3 = await startS3EtcdBackend({ memstoreBytes: S3.memstoreBytes });
+        entry.startupSeconds = s3.startupSeconds;
+        log(`radosgw ${s3.rgw.endpoint} (counting proxy ${s3.proxy.endpoint}), etcd ${s3.etcd.endpoint}; started in ${s3.startupSeconds.toFixed(1)} s`);
+        if (S3.pin) log(`CPU pinning: ${pinServersApart(Object.values(s3.pids))}`);
+        for (let i = 1; i <= S3.runs; i++) runs.push(await oneRun({ backend, run: i, messages: S3.messages, flushAgeMs: S3.flushAgeMs, linesFile: linesFor(S3.messages), s3 }));
+      } catch (err) {
+        entry.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+        log(`\ns3-etcd backend failed: ${entry.error}`);
+        process.exitCode = 1;
+      }
+    }
   } finally {
     if (linesDir !== null) rmSync(linesDir, { recursive: true, force: true });
+    if (s3 !== undefined && S3.requestLog !== undefined) {
+      writeFileSync(S3.requestLog, s3.proxy.requests.map((r) => JSON.stringify(r)).join("\n") + "\n");
+      log(`S3 request log: ${S3.requestLog} (${f0(s3.proxy.requests.length)} requests)`);
+    }
+    await s3?.stop();
   }
 
   // ------------------------------------------------------------ summary
-  const pick = <T>(f: (r: RunResult) => T | undefined): T[] => runs.map(f).filter((x): x is T => x !== undefined);
-  const prodAll = pick((r) => r.produceAll);
-  const prodOne = pick((r) => r.produceOne);
-  const cons = pick((r) => r.consume);
-  const lat = pick((r) => r.latency);
-  const rssMax = Math.max(...runs.map((r) => Math.max(r.maxRssBytes, r.peakRssBytes)));
-  const status = (ok: boolean) => (ok ? "met" : "NOT met");
-  const rows: string[][] = [];
-  const tput = (xs: { bytes: number; seconds: number; messages: number; brokerCpuSeconds: number; clientCpuSeconds: number }[]) => [
-    spread(xs.map((x) => mbps(x.bytes, x.seconds)), f1),
-    spread(xs.map((x) => x.bytes / x.seconds / MiB), f1),
-    spread(xs.map((x) => x.messages / x.seconds), f0),
-    spread(xs.map((x) => (x.brokerCpuSeconds / x.seconds) * 100), f0),
-    spread(xs.map((x) => x.brokerCpuSeconds / (x.bytes / 1e9)), f1),
-    spread(xs.filter((x) => !Number.isNaN(x.clientCpuSeconds)).map((x) => x.clientCpuSeconds / (x.bytes / 1e9)), f1),
-  ];
-  if (prodAll.length > 0) {
-    const best = Math.max(...prodAll.map((x) => mbps(x.bytes, x.seconds)));
-    rows.push(["produce acks=-1", ...tput(prodAll), `≥ ${TARGET.produceAllMBps} MB/s`, status(median(prodAll.map((x) => mbps(x.bytes, x.seconds))) >= TARGET.produceAllMBps) + (best >= TARGET.produceAllMBps ? "" : ` (best ${f1(best)})`)]);
+  const titles: Record<Backend, string> = {
+    embedded: "Summary: embedded (file:// segments and metadata)",
+    "s3-etcd": "Summary: S3 (Ceph RGW) + etcd",
+  };
+  for (const backend of BACKENDS) {
+    const runs = results[backend]?.runs ?? [];
+    if (runs.length === 0) continue;
+    reportThroughput(titles[backend], runs, { latencyRate: LAT_RATE, flushAgeMs: backend === "embedded" ? FLUSH_AGE_MS : S3.flushAgeMs, nproc: m.nproc! });
+    if (backend === "s3-etcd") reportS3(runs, { partitions: PARTITIONS, valueBytes: SIZE });
   }
-  if (prodOne.length > 0) rows.push(["produce acks=1", ...tput(prodOne), "–", "–"]);
-  if (cons.length > 0) {
-    const best = Math.max(...cons.map((x) => mbps(x.bytes, x.seconds)));
-    rows.push(["consume", ...tput(cons), `≥ ${TARGET.consumeMBps} MB/s`, status(median(cons.map((x) => mbps(x.bytes, x.seconds))) >= TARGET.consumeMBps) + (best >= TARGET.consumeMBps ? "" : ` (best ${f1(best)})`)]);
-  }
-  log("\n## Summary" + (runs.length > 1 ? ` (median of ${runs.length} runs, range in brackets)` : ""));
-  log();
-  log("| phase | MB/s | MiB/s | msg/s | broker CPU, % of one core | broker CPU s/GB | client CPU s/GB | target | status |");
-  log("|---|--:|--:|--:|--:|--:|--:|---|---|");
-  for (const r of rows) log(`| ${r.join(" | ")} |`);
-  if (lat.length > 0) {
-    const p99 = median(lat.map((x) => x.p99_ms));
-    log();
-    log(`| latency (${f0(LAT_RATE)} msg/s, acks=all, linger.ms=0) | p50 ms | p99 ms | p99.9 ms | max ms | target | status |`);
-    log("|---|--:|--:|--:|--:|---|---|");
-    log(
-      `| produce() → delivery report | ${spread(lat.map((x) => x.p50_ms), f1)} | ${spread(lat.map((x) => x.p99_ms), f1)} | ${spread(lat.map((x) => x.p999_ms), f1)} | ${spread(lat.map((x) => x.max_ms), f1)} | ` +
-        `p99 ≤ ${FLUSH_AGE_MS} + ${TARGET.p99OverFlushAgeMs} = ${FLUSH_AGE_MS + TARGET.p99OverFlushAgeMs} ms | ${status(p99 <= FLUSH_AGE_MS + TARGET.p99OverFlushAgeMs)} |`,
-    );
-  }
-  log();
-  log(
-    `broker memory: max ${f0(rssMax / MiB)} MiB (largest of the 100 ms VmRSS samples and VmHWM over ${runs.length} run(s); ` +
-      `per run ${runs.map((r) => f0(Math.max(r.maxRssBytes, r.peakRssBytes) / MiB)).join(", ")} MiB); target < 1024 MiB: ${status(rssMax < TARGET.rssBytes)}`,
-  );
-  log(`load average (1 min) at the start of each run: ${runs.map((r) => r.loadAvgAtStart[0]!.toFixed(2)).join(", ")} (${m.nproc} CPUs; other work on the machine slows every phase)`);
   const wall = (performance.now() - t0) / 1000;
+  log();
   log(`total wall time ${wall.toFixed(1)} s`);
 
   mkdirSync(dirname(OUT), { recursive: true });
@@ -371,8 +417,8 @@ async function main(): Promise<void> {
       {
         date: new Date().toISOString(),
         machine: m,
-        settings: { MESSAGES, SIZE, PARTITIONS, PRODUCER, CONSUMER, LAT_RATE, LAT_SECONDS, FLUSH_AGE_MS, RUNS, PRODUCER_SETTINGS, CONSUMER_PROPS },
-        runs,
+        settings: { BACKENDS, MESSAGES, SIZE, PARTITIONS, PRODUCER, CONSUMER, LAT_RATE, LAT_SECONDS, FLUSH_AGE_MS, RUNS, PRODUCER_SETTINGS, CONSUMER_PROPS, S3 },
+        backends: results,
         wallSeconds: wall,
       },
       null,
@@ -380,7 +426,7 @@ async function main(): Promise<void> {
     ),
   );
   log(`results: ${OUT}`);
-  const failedExit = runs.some((r) => r.brokerExitCode !== 0);
+  const failedExit = BACKENDS.flatMap((b) => results[b]?.runs ?? []).some((r) => r.brokerExitCode !== 0);
   if (failedExit) {
     log("the broker did not exit cleanly on SIGTERM in some run");
     process.exitCode = 1;
