@@ -16,6 +16,8 @@ export const DEFAULT_FLUSH_AGE_MS = 500;
 export const DEFAULT_INDEX_INTERVAL = 256;
 /** Segments up to this size are read whole (one GET, then cached); see `wholeReadMaxBytes`. */
 export const DEFAULT_WHOLE_READ_MAX_BYTES = 8 * 1024 * 1024;
+/** Flushes of one partition in flight at once; see `maxFlushesInFlight`. */
+export const DEFAULT_MAX_FLUSHES_IN_FLIGHT = 2;
 
 /** Tuning of a {@link PartitionLog}. */
 export interface PartitionLogOptions {
@@ -36,6 +38,12 @@ export interface PartitionLogOptions {
    * (clients send -1).
    */
   leaderEpoch?: number;
+  /**
+   * Flushes of one partition that may run at once: a flush writes its objects while earlier ones
+   * still write or commit (commits stay in offset order), so a slow write does not hold up the
+   * next flush. Default {@link DEFAULT_MAX_FLUSHES_IN_FLIGHT}; 1 flushes strictly one at a time.
+   */
+  maxFlushesInFlight?: number;
   /**
    * Segments up to this size are read with one GET of the whole object and cached; larger ones
    * by ranged GETs from their index. Default 8 MiB (0: always ranged).
@@ -60,6 +68,7 @@ export interface ResolvedPartitionLogOptions {
   cache: SegmentCache;
   leaderEpoch: number | undefined;
   wholeReadMaxBytes: number;
+  maxFlushesInFlight: number;
   logger: StorageLogger;
   now: () => number;
   onFenced: ((err: StorageError) => void) | undefined;
@@ -72,6 +81,7 @@ export function resolvePartitionLogOptions(options: PartitionLogOptions): Resolv
   checkInteger("flushBytes", flushBytes, 1, 0x7fffffff - 1024);
   checkInteger("flushAgeMs", flushAgeMs, 0, 0x7fffffff);
   checkInteger("indexInterval", indexInterval, 1, 0x7fffffff);
+  if (options.maxFlushesInFlight !== undefined) checkInteger("maxFlushesInFlight", options.maxFlushesInFlight, 1, 64);
   if (options.wholeReadMaxBytes !== undefined) checkInteger("wholeReadMaxBytes", options.wholeReadMaxBytes, 0, 0x7fffffff);
   if (options.leaderEpoch !== undefined) checkInteger("leaderEpoch", options.leaderEpoch, -1, 0x7fffffff);
   return {
@@ -81,6 +91,7 @@ export function resolvePartitionLogOptions(options: PartitionLogOptions): Resolv
     cache: options.cache ?? createSegmentCache({ maxBytes: 4 * flushBytes }),
     leaderEpoch: options.leaderEpoch,
     wholeReadMaxBytes: options.wholeReadMaxBytes ?? DEFAULT_WHOLE_READ_MAX_BYTES,
+    maxFlushesInFlight: options.maxFlushesInFlight ?? DEFAULT_MAX_FLUSHES_IN_FLIGHT,
     logger: options.logger ?? silentLogger,
     now: options.now ?? Date.now,
     onFenced: options.onFenced,

@@ -270,8 +270,8 @@ export function runPartitionLogContract(name: string, openStore: () => Promise<O
         expect(log.highWatermark).toBe(200n);
       });
 
-      it("buffers appends made during a flush for the next one, one flush at a time", async () => {
-        const log = await openLog({ flushAgeMs: 5 });
+      it("with one flush in flight, buffers appends made during a flush for the next one", async () => {
+        const log = await openLog({ flushAgeMs: 5, maxFlushesInFlight: 1 });
         const release = store.holdPuts();
         const first = log.append(makeBatch());
         await sleep(20);
@@ -286,6 +286,54 @@ export function runPartitionLogContract(name: string, openStore: () => Promise<O
           [0n, 0n],
           [1n, 50n],
         ]);
+      });
+
+      it("writes the next flush's objects while the previous one commits, commits in offset order, and keeps at most two in flight", async () => {
+        const log = await openLog({ flushAgeMs: 5 });
+        const release = committer.holdCommits();
+        const first = log.append(makeBatch());
+        await sleep(30);
+        expect(store.puts).toHaveLength(2);
+        const second = Array.from({ length: 5 }, () => log.append(makeBatch()));
+        await sleep(30);
+        expect(store.puts).toHaveLength(4); // written while the first commit waits
+        const third = Array.from({ length: 5 }, () => log.append(makeBatch()));
+        await sleep(30);
+        expect(store.puts).toHaveLength(4); // two flushes in flight: the third waits
+        expect(log.highWatermark).toBe(0n);
+        release();
+        await Promise.all([first, ...second, ...third].map((r) => r.durable));
+        expect(committer.commits.map((c) => [c.baseOffset, c.lastOffset])).toEqual([
+          [0n, 0n],
+          [1n, 5n],
+          [6n, 10n],
+        ]);
+        expect((await log.read(0n, 1 << 20)).map(baseOffsetOf)).toEqual(Array.from({ length: 11 }, (_, i) => BigInt(i)));
+      });
+
+      it("a failed commit drops the flush written after it, and gives its offsets to the next appends", async () => {
+        const log = await openLog({ flushAgeMs: 5 });
+        const release = committer.holdCommits();
+        committer.failNextCommits.push(new Error("etcd unavailable"));
+        const first = log.append(makeBatch({ fill: 1 }));
+        await sleep(30);
+        const second = log.append(makeBatch({ fill: 2 }));
+        await sleep(30);
+        expect(store.puts).toHaveLength(4);
+        release();
+        expect((await rejection(first.durable)).code).toBe("FLUSH_FAILED");
+        const dropped = await rejection(second.durable);
+        expect(dropped.code).toBe("FLUSH_FAILED");
+        expect(dropped.message).toMatch(/dropped: an earlier flush failed/);
+        expect(log.logEndOffset).toBe(0n);
+        expect(log.pendingBytes).toBe(0);
+        const retried = log.append(makeBatch({ fill: 3 }));
+        expect(retried.baseOffset).toBe(0n);
+        await retried.durable;
+        const read = await log.read(0n, 1 << 20);
+        expect(read.map(baseOffsetOf)).toEqual([0n]);
+        expect(read[0]!.at(-2)).toBe(3);
+        expect(committer.commits.map((c) => c.baseOffset)).toEqual([0n]);
       });
 
       it("flushes by size without waiting for the age", async () => {

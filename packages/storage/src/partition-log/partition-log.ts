@@ -16,6 +16,19 @@ import { validateProducedRecords } from "./validate-batches.js";
 import { WriteBuffer } from "./write-buffer.js";
 import { writeSegmentObjects } from "./write-segment-objects.js";
 
+/** A flush that cannot commit because the flush before it failed; `cause` is that failure. */
+class DroppedFlush extends Error {
+  constructor(override readonly cause: unknown) {
+    super("an earlier flush failed");
+  }
+}
+
+/** The error for appends dropped behind a failed flush: the same FENCED, or FLUSH_FAILED. */
+function droppedError(topic: string, partition: number, buffer: WriteBuffer, cause: unknown): StorageError {
+  if (isStorageError(cause, "FENCED")) return cause as StorageError;
+  return new StorageError("FLUSH_FAILED", `appends of ${topic}-${partition} from offset ${buffer.baseOffset} were dropped: an earlier flush failed`, { cause });
+}
+
 /** Segment loads one `prefetch` runs at once. */
 const PREFETCH_CONCURRENCY = 8;
 
@@ -65,7 +78,8 @@ export class PartitionLog {
   #highWatermark: bigint;
   #logEndOffset: bigint;
   #buffer: WriteBuffer | null = null;
-  #inflight: WriteBuffer | null = null;
+  /** Flushes started and not yet settled, oldest first (at most `maxFlushesInFlight`). */
+  #inflight: WriteBuffer[] = [];
   #flushRequested = false;
   #ageTimer: NodeJS.Timeout | null = null;
   #state: LogState = "open";
@@ -122,7 +136,7 @@ export class PartitionLog {
 
   /** Bytes appended but not yet durable (buffered or being flushed). */
   get pendingBytes(): number {
-    return (this.#buffer?.bytes ?? 0) + (this.#inflight?.bytes ?? 0);
+    return (this.#buffer?.bytes ?? 0) + this.#inflight.reduce((sum, b) => sum + b.bytes, 0);
   }
 
   /**
@@ -158,7 +172,7 @@ export class PartitionLog {
 
   /** Flushes everything appended so far; resolves when it is durable, rejects like their `durable` promises. */
   flush(): Promise<void> {
-    const target = this.#buffer ?? this.#inflight;
+    const target = this.#buffer ?? this.#inflight.at(-1) ?? null;
     if (target === null) return Promise.resolve();
     if (this.#buffer !== null) this.#requestFlush();
     return target.durable;
@@ -313,7 +327,7 @@ export class PartitionLog {
 
   #requestFlush(): void {
     if (this.#buffer === null) return;
-    if (this.#inflight !== null) {
+    if (this.#inflight.length >= this.#options.maxFlushesInFlight) {
       this.#flushRequested = true;
       return;
     }
@@ -321,14 +335,20 @@ export class PartitionLog {
   }
 
   #startFlush(buffer: WriteBuffer): void {
+    const previous = this.#inflight.at(-1) ?? null;
     this.#buffer = null;
-    this.#inflight = buffer;
+    this.#inflight.push(buffer);
     this.#flushRequested = false;
     this.#clearAgeTimer();
-    void this.#runFlush(buffer);
+    void this.#runFlush(buffer, previous);
   }
 
-  async #runFlush(buffer: WriteBuffer): Promise<void> {
+  /**
+   * Writes the buffer's objects (while earlier flushes may still be writing or committing), then
+   * commits it only after the previous flush committed: a flush whose predecessor failed is
+   * dropped, since its offsets would leave a gap.
+   */
+  async #runFlush(buffer: WriteBuffer, previous: WriteBuffer | null): Promise<void> {
     let built;
     try {
       built = buildSegment(buffer, this.#options.now(), this.#options.indexInterval);
@@ -343,6 +363,7 @@ export class PartitionLog {
           { key: indexKey, body: built.indexBytes },
         ],
       });
+      if (previous !== null) await previous.durable.catch((err: unknown) => Promise.reject(new DroppedFlush(err)));
       await this.#metadata.run(() =>
         this.#committer.commitSegment({
           topic: this.topic,
@@ -360,7 +381,7 @@ export class PartitionLog {
       this.#flushFailed(buffer, err);
       return;
     }
-    this.#inflight = null;
+    this.#inflight.splice(this.#inflight.indexOf(buffer), 1);
     this.#highWatermark = buffer.nextOffset;
     buffer.resolve();
     this.#waiters.notify(this.#highWatermark);
@@ -379,13 +400,22 @@ export class PartitionLog {
   }
 
   #flushFailed(failed: WriteBuffer, err: unknown): void {
+    const at = this.#inflight.indexOf(failed);
+    if (err instanceof DroppedFlush) {
+      // An earlier flush failed and already reset the log; pass its error on to these appends.
+      if (at >= 0) this.#inflight.splice(at, 1);
+      failed.reject(droppedError(this.topic, this.partition, failed, err.cause));
+      return;
+    }
     const fenced = isStorageError(err, "FENCED");
     const behind = this.#buffer;
-    this.#inflight = null;
+    // Flushes started after this one cannot commit (their predecessor failed): they are dropped
+    // when they reach their commit, and no longer count as in flight.
+    if (at >= 0) this.#inflight.splice(at);
     this.#buffer = null;
     this.#flushRequested = false;
     this.#clearAgeTimer();
-    this.#logEndOffset = this.#highWatermark;
+    this.#logEndOffset = failed.baseOffset;
     const range = `${failed.baseOffset}..${failed.nextOffset - 1n}`;
     const error = fenced
       ? (err as StorageError)

@@ -19,7 +19,20 @@ export class RecordingCommitter implements LogCommitter {
   /** Called at the start of commitLogStart (to observe the store then). */
   onLogStart: ((info: LogStartCommit) => Promise<void>) | null = null;
 
+  #gate: Promise<void> | null = null;
+
+  /** Holds every commitSegment until the returned function is called. */
+  holdCommits(): () => void {
+    let release!: () => void;
+    this.#gate = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.#gate = null;
+      release();
+    };
+  }
+
   async commitSegment(info: SegmentCommit): Promise<void> {
+    if (this.#gate !== null) await this.#gate;
     const failure = this.failNextCommits.shift();
     if (failure !== undefined) throw failure;
     if (info.baseOffset !== this.nextOffset) throw new Error(`commit at ${info.baseOffset} does not follow ${this.nextOffset}`);
