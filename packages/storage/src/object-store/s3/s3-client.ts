@@ -10,6 +10,10 @@ import type { ResolvedS3Options } from "./s3-options.js";
  * refuse the SDK's default trailing checksums on streamed bodies), keep-alive
  * agents sized to `maxConcurrency`, and the HTTP handler's own timeouts set to
  * `requestTimeoutMs` (the store's per-attempt AbortSignal covers body reads).
+ * The SDK's own warnings go to the store's logger at debug: without a logger
+ * it would `console.warn` "non-retryable streaming request" for every failed
+ * put (a 412 included), puts having stream bodies and the store retrying
+ * itself.
  */
 export function createS3Client(o: ResolvedS3Options): S3Client {
   const agentOptions = { keepAlive: true, maxSockets: o.maxConcurrency };
@@ -22,6 +26,7 @@ export function createS3Client(o: ResolvedS3Options): S3Client {
       ? { credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken !== undefined ? { sessionToken: c.sessionToken } : {}) } }
       : {}),
     maxAttempts: 1,
+    logger: sdkLogger(o),
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     requestHandler: new NodeHttpHandler({
@@ -32,4 +37,18 @@ export function createS3Client(o: ResolvedS3Options): S3Client {
       throwOnRequestTimeout: true,
     }),
   });
+}
+
+/**
+ * The SDK's logger: warnings (their text only) at debug on the store's logger.
+ * Nothing else: its per-command info and error lines carry inputs and outputs,
+ * and the store logs its own failures.
+ */
+function sdkLogger(o: ResolvedS3Options): { trace(): void; debug(): void; info(): void; warn(...content: unknown[]): void; error(): void } {
+  const drop = (): void => {};
+  const warn = (...content: unknown[]): void => {
+    const text = content.filter((c): c is string => typeof c === "string").join(" ");
+    if (text !== "") o.logger.debug({}, `S3 SDK warning: ${text}`);
+  };
+  return { trace: drop, debug: drop, info: drop, warn, error: drop };
 }

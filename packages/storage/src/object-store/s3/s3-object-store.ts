@@ -15,6 +15,7 @@ import type { ObjectStoreHealth } from "../store-health.js";
 import { createS3Client } from "./s3-client.js";
 import { HealthTracker } from "./s3-health.js";
 import { loggableEndpoint, resolveS3Options, type ResolvedS3Options, type S3ObjectStoreOptions } from "./s3-options.js";
+import { PutBody } from "./s3-put-body.js";
 import { storedObjectEquals } from "./s3-put-check.js";
 import { S3Requester, type S3Call } from "./s3-requester.js";
 
@@ -61,15 +62,53 @@ class S3Store implements S3ObjectStore {
     return this.#health.state;
   }
 
+  /**
+   * A `PutObject` with `If-None-Match: *` whose body is streamed from the
+   * caller's chunks (never concatenated), a fresh stream per attempt with an
+   * explicit Content-Length.
+   *
+   * The payload is unsigned by default: with a stream body the SDK's SigV4
+   * signer sends `x-amz-content-sha256: UNSIGNED-PAYLOAD` instead of hashing
+   * the body (and with `requestChecksumCalculation: "WHEN_REQUIRED"` no
+   * checksum is computed either), which saves a SHA-256 pass over every
+   * segment. The signature still covers the method, key, headers
+   * (`If-None-Match`, Content-Length…) and date, so nobody without the
+   * secret can forge or redirect a put. What is given up is S3's own check
+   * that the bytes arrived as sent (TCP's checksum remains). That is
+   * acceptable because over HTTPS TLS already guarantees it, and in any case
+   * every segment carries a CRC-32C of its body, checked by `verifySegment`
+   * whenever a segment is read whole; ranged reads check the batches'
+   * framing and offsets (an `.index` that does not match its segment fails
+   * them too), and every record batch carries its own CRC-32C for consumers
+   * that check it. `signPayload: true` restores the signed hash (computed
+   * over the chunks, no concatenation), and Ceph or S3 then refuse a body
+   * damaged on the way.
+   */
   async putIfAbsent(key: string, body: Uint8Array | readonly Uint8Array[]): Promise<void> {
     validateObjectKey(key);
-    const data = body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : Buffer.concat(body);
+    const data = new PutBody(body);
     const Key = this.#o.prefix + key;
+    const sha256 = this.#o.signPayload ? data.digest("sha256") : undefined;
     await this.#r.call("put", key, async (call) => {
       try {
-        await this.#r.request(call, (abortSignal, requestTimeout) =>
-          this.#client.send(new PutObjectCommand({ Bucket: this.#o.bucket, Key, Body: data, ContentLength: data.length, IfNoneMatch: "*" }), { abortSignal, requestTimeout }),
-        );
+        await this.#r.request(call, (abortSignal, requestTimeout) => {
+          const stream = data.stream();
+          const command = new PutObjectCommand({ Bucket: this.#o.bucket, Key, Body: stream, ContentLength: data.length, IfNoneMatch: "*" });
+          if (sha256 !== undefined) {
+            // A given x-amz-content-sha256 is what the signer signs (instead of UNSIGNED-PAYLOAD for a stream).
+            command.middlewareStack.add(
+              (next) => (args) => {
+                const request = args.request as { headers?: Record<string, string> };
+                if (request.headers !== undefined) request.headers["x-amz-content-sha256"] = sha256;
+                return next(args);
+              },
+              { step: "build", name: "kafscaleSignedPayload" },
+            );
+          }
+          // Not destroyed when the answer comes early (a 412 before the body is sent): the request must
+          // still end for its keep-alive socket to be reused. An aborted attempt destroys the request.
+          return this.#client.send(command, { abortSignal, requestTimeout });
+        });
       } catch (err) {
         // 412 after a failed attempt: that attempt may have stored this very body.
         if (!isStorageError(err, "EXISTS") || !call.retried) throw err;

@@ -43,6 +43,12 @@ export interface S3ConnectionOptions {
   logger?: StorageLogger | undefined;
   /** Told about every health transition (each is also logged once). */
   onHealthChange?: HealthChangeListener | undefined;
+  /**
+   * Sign the SHA-256 of each put's body into its SigV4 signature (one extra
+   * hash pass over the body per put). Default false: bodies are sent as
+   * `UNSIGNED-PAYLOAD`; see `S3ObjectStore.putIfAbsent` for why that is safe.
+   */
+  signPayload?: boolean | undefined;
 }
 
 /** Options of `createS3ObjectStore`. */
@@ -70,6 +76,7 @@ export type ResolvedS3Options = Required<Pick<S3ObjectStoreOptions, "bucket" | "
     prefix: string;
     endpoint: string | undefined;
     forcePathStyle: boolean;
+    signPayload: boolean;
     credentials: S3Credentials | undefined;
     logger: StorageLogger;
     onHealthChange: HealthChangeListener | undefined;
@@ -105,6 +112,7 @@ export function resolveS3Options(o: S3ObjectStoreOptions): ResolvedS3Options {
     prefix: prefix === "" ? "" : `${prefix}/`,
     endpoint: o.endpoint,
     forcePathStyle: o.forcePathStyle ?? false,
+    signPayload: o.signPayload ?? false,
     credentials: o.credentials,
     logger: o.logger ?? silentLogger,
     onHealthChange: o.onHealthChange,

@@ -44,4 +44,15 @@ describe("storedObjectEquals()", () => {
     const down = { head: () => Promise.reject(new StorageError("TIMEOUT", "slow")), read: () => Promise.reject(new Error("unused")) };
     await expect(storedObjectEquals(down, body)).rejects.toMatchObject({ code: "TIMEOUT" });
   });
+
+  it("compares chunk lists without concatenating them, by MD5 and byte by byte", async () => {
+    const chunks = [Uint8Array.of(1), new Uint8Array(0), Uint8Array.of(2, 3), Uint8Array.of(4)];
+    expect(await storedObjectEquals(stored({ ContentLength: 4, ETag: md5(body) }), chunks)).toBe(true);
+    expect(await storedObjectEquals(stored({ ContentLength: 4, ETag: md5(body) }), [Uint8Array.of(1, 2), Uint8Array.of(4, 3)])).toBe(false);
+    const multipart = { ContentLength: 4, ETag: '"0123456789abcdef0123456789abcdef-2"' };
+    expect(await storedObjectEquals(stored(multipart), chunks)).toBe(true);
+    expect(await storedObjectEquals(stored(multipart), [Uint8Array.of(1, 2, 3), Uint8Array.of(5)])).toBe(false);
+    expect(await storedObjectEquals(stored({ ContentLength: 0, ETag: md5(new Uint8Array(0)) }, new Uint8Array(0)), [])).toBe(true);
+  });
 });
+
