@@ -10,8 +10,8 @@ import { useCephRgw } from "./s3-test-fixture.js";
 
 /**
  * CPU cost of putting segment-sized objects given as chunk lists, against Ceph:
- * `KAFSCALE_S3_PUT_CPU=1 pnpm --filter @kafscale/storage exec vitest run s3-put-cpu`.
- * Off by default (it moves a few GiB through the gateway). Each variant puts
+ * `pnpm --filter @kafscale/storage measure:s3-put-cpu` (a measurement, not a test: it is not
+ * part of `pnpm test`, and moves a few GiB through the gateway). Each variant puts
  * 64 objects of 4 MiB (`KAFSCALE_S3_PUT_CPU_OBJECTS`), each a list of 256
  * equal chunks (`KAFSCALE_S3_PUT_CPU_CHUNKS`), 4 at a time, in 5 rounds
  * (`KAFSCALE_S3_PUT_CPU_ROUNDS`), and reports the median of this process's
@@ -19,7 +19,6 @@ import { useCephRgw } from "./s3-test-fixture.js";
  * time. `concat+signed` is what the store did before (one `Buffer.concat`
  * per put, the SDK hashing the body for SigV4).
  */
-const enabled = process.env["KAFSCALE_S3_PUT_CPU"] === "1";
 const OBJECTS = Number(process.env["KAFSCALE_S3_PUT_CPU_OBJECTS"] ?? 64);
 const CHUNKS = Number(process.env["KAFSCALE_S3_PUT_CPU_CHUNKS"] ?? 256);
 const CHUNK_BYTES = (4 * 2 ** 20) / CHUNKS;
@@ -28,7 +27,7 @@ const ROUNDS = Number(process.env["KAFSCALE_S3_PUT_CPU_ROUNDS"] ?? 5);
 
 type Put = (key: string, chunks: readonly Uint8Array[]) => Promise<void>;
 
-describe.runIf(enabled)("S3 putIfAbsent CPU cost (Ceph RGW)", () => {
+describe("S3 putIfAbsent CPU cost (Ceph RGW)", () => {
   const ceph = useCephRgw();
 
   it(`puts ${OBJECTS} × ${(CHUNKS * CHUNK_BYTES) / 2 ** 20} MiB objects given as ${CHUNKS}-chunk lists`, async () => {
