@@ -498,6 +498,22 @@ export function runPartitionLogContract(name: string, openStore: () => Promise<O
         expect(store.gets.map((g) => g.key)).toEqual([`${PREFIX}segment-00000000000000000040.kfs`]);
       });
 
+      it("refuses a segment damaged in the store, read whole or by range", async () => {
+        const first = await openLog();
+        for (let i = 0; i < 4; i++) first.append(makeBatch({ records: 2, valueSize: 200, fill: i }));
+        await first.close();
+        const bytes = Uint8Array.from(await store.inner.get(SEG0));
+        bytes[bytes.length - 100]! ^= 0xff; // inside the last batch's records
+        await store.inner.delete(SEG0);
+        await store.inner.putIfAbsent(SEG0, bytes);
+        for (const wholeReadMaxBytes of [0, 1 << 20]) {
+          const restarted = await openLog({ wholeReadMaxBytes, cache: createSegmentCache({ maxBytes: 1024 * 1024 }) });
+          const err = await rejection(restarted.read(6n, 1 << 20));
+          expect(err.code).toBe("CORRUPT_SEGMENT");
+          expect(kafkaErrorCodeFor(err)).toBe(56);
+        }
+      });
+
       it("prefetch() loads the segments a read needs in parallel, and a read then needs no GET", async () => {
         const first = await openLog();
         for (let s = 0; s < 6; s++) {

@@ -1,4 +1,4 @@
-import { iterateBatches, lastOffset, RecordBatchError, type RecordBatchView } from "@kafscale/protocol/records";
+import { iterateBatches, lastOffset, RecordBatchError, verifyBatchCrc, type RecordBatchView } from "@kafscale/protocol/records";
 import { isStorageError, StorageError } from "../errors.js";
 import type { StorageLogger } from "../logger.js";
 import type { ObjectStore } from "../object-store/object-store.js";
@@ -146,6 +146,8 @@ export class SegmentReader {
         if (last > info.lastOffset) throw corruptAt(segment, position + view.position, `batch ends at offset ${last}, past the segment's ${info.lastOffset}`);
         if (last < from) continue;
         if ((out.length > 0 || !needOne) && used + view.bytes.length > budget) return { batches: out, bytes: used, full: true };
+        // A ranged read skips the segment's CRC, so each batch's own CRC-32C is checked instead.
+        if (!verifyBatchCrc(view.bytes)) throw corruptAt(segment, position + view.position, `batch at offset ${view.header.baseOffset} fails its CRC-32C`);
         out.push(view.bytes);
         used += view.bytes.length;
       }
