@@ -1,3 +1,5 @@
+import { seededRandom } from "./seeded-random.js";
+
 /**
  * What the S3 fault proxy can do to a request:
  * - `slowDown`: answer `503 SlowDown` with S3's XML error body, without forwarding;
@@ -47,7 +49,7 @@ export class FaultSchedule {
     for (const rule of plan.rules) validateRule(rule);
     this.#rules = plan.rules;
     this.#seen = plan.rules.map(() => 0);
-    this.#random = mulberry32(plan.seed ?? 1);
+    this.#random = seededRandom(plan.seed ?? 1);
   }
 
   /** The rule that fires for this request, or undefined to forward it untouched. */
@@ -77,14 +79,3 @@ function validateRule(rule: FaultRule): void {
   if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) throw new Error(`fault rule: probability must be in [0, 1]`);
 }
 
-/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -6,3 +6,4 @@ export { startCephRgw } from "./ceph-rgw.js";
 export type { CephRgw, CephRgwOptions } from "./ceph-rgw.js";
 export { startS3FaultProxy } from "./s3-fault-proxy.js";
 export type { FaultCounts, FaultKind, FaultPlan, FaultRule, S3FaultProxy } from "./s3-fault-proxy.js";
+export { seededRandom } from "./seeded-random.js";
