@@ -3,7 +3,7 @@ import { isMetadataError } from "../../errors.js";
 import type { KvStore, WatchEvent } from "../kv-store.js";
 import { runKvStoreContract } from "../kv-store.contract.js";
 import { openKvStore } from "../open-kv-store.js";
-import { etcdctl, openEtcdStore, TEST_TIMEOUT_MS, uniquePrefix, useEtcd, wipe } from "./etcd-test-support.js";
+import { etcdctl, etcdHarness, openEtcdStore, TEST_TIMEOUT_MS, uniquePrefix, useEtcd, wipe } from "./etcd-test-support.js";
 
 const etcd = useEtcd();
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -22,22 +22,7 @@ async function eventually<T>(read: () => T, done: (value: T) => boolean, timeout
 // heartbeat), so the lease tests use 1 s TTLs. The durable tests reopen = a new client on the same prefix.
 runKvStoreContract(
   "etcd (real etcd 3.4, one prefix per test)",
-  async () => {
-    const prefix = uniquePrefix();
-    let current = await openEtcdStore(etcd(), prefix);
-    return {
-      store: current,
-      async reopen() {
-        await current.close();
-        current = await openEtcdStore(etcd(), prefix);
-        return current;
-      },
-      async cleanup() {
-        await current.close();
-        await wipe(etcd(), prefix);
-      },
-    };
-  },
+  () => etcdHarness(etcd()),
   { leaseTtlMs: 1_000, durable: true },
 );
 

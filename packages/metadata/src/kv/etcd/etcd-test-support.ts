@@ -60,3 +60,21 @@ export async function etcdctl(server: EtcdServer, ...args: string[]): Promise<st
   });
   return stdout;
 }
+
+/** A fresh prefix on `server` with a store on it, reopened as a new client on the same prefix (for the contract suites). */
+export async function etcdHarness(server: EtcdServer): Promise<{ store: KvStore; reopen(): Promise<KvStore>; cleanup(): Promise<void> }> {
+  const prefix = uniquePrefix();
+  let current = await openEtcdStore(server, prefix);
+  return {
+    store: current,
+    async reopen() {
+      await current.close();
+      current = await openEtcdStore(server, prefix);
+      return current;
+    },
+    async cleanup() {
+      await current.close();
+      await wipe(server, prefix);
+    },
+  };
+}
