@@ -22,8 +22,9 @@ const RESTART_DELAY_MS = 1_000;
  * stream breaks, from `watcher.request.start_revision`; it sets that to the header revision of the
  * last answer, which skips events when a catch-up answer was cut short. This class keeps it at the
  * first revision not yet delivered instead, so a watch resumes exactly where it stopped.
- * If etcd cancels the watch (its history was compacted past that revision), the watch restarts at
- * the current revision and logs the revisions whose events were lost.
+ * If etcd cancels the watch, it is re-created where it stopped; only when the reason is that its
+ * history was compacted past that revision does it restart at the current revision, logging the
+ * revisions whose events were lost.
  */
 export class PrefixWatch {
   private watcher: Watcher | undefined;
@@ -80,7 +81,7 @@ export class PrefixWatch {
     watcher.on("connected", (res) => this.guard(watcher, () => this.connected(watcher, res)));
     watcher.on("data", (res) => this.guard(watcher, () => this.deliver(watcher, res)));
     watcher.on("disconnected", (err) => this.guard(watcher, () => this.disconnected(err)));
-    watcher.on("error", (err) => this.guard(watcher, () => this.canceled(err)));
+    watcher.on("error", (err) => this.guard(watcher, () => this.canceled(watcher, err)));
     return watcher;
   }
 
@@ -132,26 +133,53 @@ export class PrefixWatch {
     this.ctx.logger.warn({ err: toMetadataError(err, `watch ${this.prefix}`), prefix: this.prefix, resumesAt: this.next }, "etcd watch stream lost; the watch resumes when etcd answers");
   }
 
-  private canceled(err: unknown): void {
+  private canceled(watcher: Watcher, err: unknown): void {
+    releaseAttachQueue(watcher);
     if (this.next === 0) return; // start() reports it
-    this.ctx.logger.warn({ err: toMetadataError(err, `watch ${this.prefix}`), prefix: this.prefix, resumesAt: this.next }, "etcd canceled the watch; restarting it");
-    this.restartTimer = setTimeout(() => void this.restart(), RESTART_DELAY_MS);
+    // etcd cancels a watch whose history was compacted away, but also, after it restarted with
+    // authentication on, one whose auth token it no longer knows: only the first loses events.
+    const compacted = /compacted/i.test(err instanceof Error ? err.message : String(err));
+    this.ctx.logger.warn({ err: toMetadataError(err, `watch ${this.prefix}`), prefix: this.prefix, resumesAt: this.next, compacted }, "etcd canceled the watch; restarting it");
+    this.restartTimer = setTimeout(() => void this.restart(compacted), RESTART_DELAY_MS);
   }
 
-  /** Re-creates a canceled watch at the current revision (its history is gone: the events in between are lost). */
-  private async restart(): Promise<void> {
+  /**
+   * Re-creates a canceled watch: where it stopped, or, when its history was compacted, at the
+   * current revision (the events in between are lost, and logged as such). The read of the
+   * current revision comes first either way: it makes the client authenticate again if etcd
+   * forgot its token, which the new watch stream then uses.
+   */
+  private async restart(compacted: boolean): Promise<void> {
     if (this.stopped) return;
     try {
       const current = await this.ctx.currentRevision();
       if (this.stopped) return;
-      if (current >= this.next) {
-        this.ctx.logger.warn({ prefix: this.prefix, fromRevision: this.next, toRevision: current }, "etcd watch: events of these revisions were compacted away before delivery and are lost");
+      if (compacted) {
+        if (current >= this.next) {
+          this.ctx.logger.warn({ prefix: this.prefix, fromRevision: this.next, toRevision: current }, "etcd watch: events of these revisions were compacted away before delivery and are lost");
+        }
+        this.next = Math.max(this.next, current + 1);
       }
-      this.next = Math.max(this.next, current + 1);
       this.attach(this.next);
     } catch (err) {
       this.ctx.logger.warn({ err, prefix: this.prefix }, "etcd watch: restart failed; trying again");
-      this.restartTimer = setTimeout(() => void this.restart(), RESTART_DELAY_MS);
+      this.restartTimer = setTimeout(() => void this.restart(compacted), RESTART_DELAY_MS);
     }
+  }
+}
+
+/**
+ * etcd3 1.1.2 creates a client's watches one at a time through an attach queue, and when etcd
+ * answers a creation with "canceled" (an auth token etcd forgot when it restarted), it never takes
+ * that watcher off the queue (`WatchManager.handleCreatedResponse` skips `AttachQueue.handleCreate`):
+ * every later watch of the client would wait forever. This takes the canceled watcher off and
+ * sends the next creation, as `handleCreate` would have.
+ */
+function releaseAttachQueue(watcher: Watcher): void {
+  type Queue = { queue: unknown[]; readQueue(): void };
+  const queue = (watcher as unknown as { manager?: { queue?: Queue | null } }).manager?.queue;
+  if (queue != null && queue.queue[0] === watcher) {
+    queue.queue.shift();
+    queue.readQueue();
   }
 }
