@@ -83,7 +83,7 @@ describe("PrefixWatch", () => {
     const started = watch.start();
     watchers[0]!.emit("connected", header(10));
     await started;
-    watchers[0]!.emit("error", new Error("Watcher canceled: "));
+    watchers[0]!.emit("error", new Error("Watcher canceled: mvcc: required revision has been compacted"));
     await new Promise((r) => setTimeout(r, 1_500));
     expect(watchers).toHaveLength(2);
     expect(watchers[1]!.request.start_revision).toBe("31");
@@ -93,6 +93,24 @@ describe("PrefixWatch", () => {
     watchers[1]!.emit("data", { ...header(31), events: [put("/p/x", 31)] });
     watchers[0]!.emit("data", { ...header(32), events: [put("/p/old", 32)] }); // the canceled watcher: ignored
     expect(events.map((e) => e.key)).toEqual(["/p/x"]);
+    await watch.stop();
+  });
+
+  it("restarts a watch canceled for another reason (a forgotten auth token) where it stopped, losing nothing", async () => {
+    const { ctx, watchers, warnings } = fakeContext(30);
+    const events: WatchEvent[] = [];
+    const watch = new PrefixWatch(ctx, "/p/", (e) => events.push(e));
+    const started = watch.start();
+    watchers[0]!.emit("connected", header(10));
+    await started;
+    watchers[0]!.emit("error", new Error("Watcher canceled: rpc error: code = Unauthenticated desc = etcdserver: invalid auth token"));
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(watchers).toHaveLength(2);
+    expect(watchers[1]!.request.start_revision).toBe("11");
+    expect(warnings.map((w) => w.msg)).toEqual(["etcd canceled the watch; restarting it"]);
+    watchers[1]!.emit("connected", header(30));
+    watchers[1]!.emit("data", { ...header(31), events: [put("/p/missed", 12), put("/p/x", 31)] });
+    expect(events.map((e) => e.key)).toEqual(["/p/missed", "/p/x"]);
     await watch.stop();
   });
 
