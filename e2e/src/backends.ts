@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { startCephRgw, startEtcd, startS3FaultProxy, type CephRgw, type EtcdServer, type S3FaultProxy } from "@kafscale/test-servers";
-import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import { BrokerProcess, type BrokerProcessOptions } from "./broker-process.js";
-import { killClientProcesses, run } from "./processes.js";
+import { expect } from "vitest";
+import type { BrokerProcessOptions } from "./broker-process.js";
+import { run } from "./processes.js";
+import { useBrokerOn, type BrokerFixture } from "./suite.js";
 
 /** Where a broker keeps its segments and metadata, and what the broker is told about it. */
 export interface Backend {
@@ -85,68 +86,12 @@ export function durabilityBackends(): BackendName[] {
   return ["embedded", "s3+etcd"];
 }
 
-export interface BackendFixture {
-  readonly broker: BrokerProcess;
-  readonly backend: Backend;
-  readonly bootstrap: string;
-  /** Registers a cleanup that afterAll runs (clients), newest first. */
-  defer(cleanup: () => unknown): void;
-  /** Adds output (a client's log) to what a failed test prints. */
-  printOnFailure(name: string, output: () => string): void;
-}
+/** A broker on a backend; see useBrokerOn(). */
+export type BackendFixture = BrokerFixture & { readonly backend: Backend };
 
-/**
- * Like useBroker(), with the broker on a backend: beforeAll starts the backend (`start`), then
- * the broker with the backend's variables plus `options.env`; afterAll stops clients, the broker
- * and the backend, even after failures. A failed test prints the broker's output.
- */
+/** useBroker() with the broker on `start()`'s backend, stopped after it (see useBrokerOn()). */
 export function useBackendBroker(start: () => Promise<Backend>, options: BrokerProcessOptions = {}): BackendFixture {
-  let broker: BrokerProcess | undefined;
-  let backend: Backend | undefined;
-  const cleanups: (() => unknown)[] = [];
-  const outputs: [string, () => string][] = [];
-  const fixture: BackendFixture = {
-    get broker() {
-      if (broker === undefined) throw new Error("the broker did not start (see beforeAll's error)");
-      return broker;
-    },
-    get backend() {
-      if (backend === undefined) throw new Error("the backend did not start (see beforeAll's error)");
-      return backend;
-    },
-    get bootstrap() {
-      return fixture.broker.bootstrap;
-    },
-    defer(cleanup) {
-      cleanups.push(cleanup);
-    },
-    printOnFailure(name, output) {
-      outputs.push([name, output]);
-    },
-  };
-  beforeAll(async () => {
-    backend = await start();
-    broker = await BrokerProcess.start({ startTimeoutMs: 60_000, ...options, env: { ...backend.env, ...options.env } });
-  }, 180_000);
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === "fail") {
-      const extra = outputs.map(([name, output]) => `--- ${name} ---\n${output()}`).join("\n");
-      console.error(`${ctx.task.name}: failed (backend ${backend?.name}); ${broker?.tail() ?? "no broker"}\n${extra}`);
-    }
-  });
-  afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await Promise.race([Promise.resolve().then(cleanup), new Promise((r) => setTimeout(r, 15_000))]);
-      } catch {
-        // a client that cannot close cleanly must not keep the broker and the servers alive
-      }
-    }
-    killClientProcesses();
-    await broker?.destroy();
-    await backend?.stop();
-  }, 120_000);
-  return fixture;
+  return useBrokerOn(start, options);
 }
 
 /** Keys under `prefix` in etcd (through its JSON gateway): proof that the broker keeps its metadata there. */

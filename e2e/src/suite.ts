@@ -12,37 +12,61 @@ export interface BrokerFixture {
   printOnFailure(name: string, output: () => string): void;
 }
 
+/** What a broker can be started on besides the embedded default: the variables that point it there. */
+export interface BrokerBackend {
+  readonly name: string;
+  readonly env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
 /**
  * One broker per test file: started in beforeAll on a free port with a fresh data directory,
  * its output printed after every failed test, and everything (clients, client processes, the
  * broker, the data directory) torn down in afterAll even when tests failed.
  */
 export function useBroker(options: BrokerProcessOptions = {}): BrokerFixture {
+  return useBrokerOn(async () => undefined, options);
+}
+
+/**
+ * Like useBroker(), with the broker on a backend: beforeAll first starts the backend (`start`),
+ * then the broker with the backend's variables plus `options.env`; afterAll also stops the
+ * backend, after the broker.
+ */
+export function useBrokerOn<B extends BrokerBackend | undefined>(start: () => Promise<B>, options: BrokerProcessOptions = {}): BrokerFixture & { readonly backend: B } {
   let broker: BrokerProcess | undefined;
+  let backend: B | undefined;
   const cleanups: (() => unknown)[] = [];
   const outputs: [string, () => string][] = [];
-  const fixture: BrokerFixture = {
+  const fixture = {
     get broker() {
       if (broker === undefined) throw new Error("the broker did not start (see beforeAll's error)");
       return broker;
     },
+    get backend(): B {
+      if (broker === undefined) throw new Error("the backend or the broker did not start (see beforeAll's error)");
+      return backend as B;
+    },
     get bootstrap() {
       return fixture.broker.bootstrap;
     },
-    defer(cleanup) {
+    defer(cleanup: () => unknown) {
       cleanups.push(cleanup);
     },
-    printOnFailure(name, output) {
+    printOnFailure(name: string, output: () => string) {
       outputs.push([name, output]);
     },
   };
   beforeAll(async () => {
-    broker = await BrokerProcess.start(options);
-  });
+    backend = await start();
+    const env = { ...backend?.env, ...options.env };
+    broker = await BrokerProcess.start(backend === undefined ? options : { startTimeoutMs: 60_000, ...options, env });
+  }, 180_000);
   afterEach((ctx) => {
     if (ctx.task.result?.state === "fail" && broker !== undefined) {
       const extra = outputs.map(([name, output]) => `--- ${name} ---\n${output()}`).join("\n");
-      console.error(`${ctx.task.name}: failed; ${broker.tail()}\n${extra}`);
+      const on = backend === undefined ? "" : ` (backend ${backend.name})`;
+      console.error(`${ctx.task.name}: failed${on}; ${broker.tail()}\n${extra}`);
     }
   });
   afterAll(async () => {
@@ -50,12 +74,13 @@ export function useBroker(options: BrokerProcessOptions = {}): BrokerFixture {
       try {
         await withTimeout(Promise.resolve().then(cleanup), 15_000);
       } catch {
-        // a client that cannot close cleanly must not keep the broker and its files alive
+        // a client that cannot close cleanly must not keep the broker, its files and servers alive
       }
     }
     killClientProcesses();
     await broker?.destroy();
-  });
+    await backend?.stop();
+  }, 120_000);
   return fixture;
 }
 
