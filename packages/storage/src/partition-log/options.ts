@@ -39,9 +39,10 @@ export interface PartitionLogOptions {
    */
   leaderEpoch?: number;
   /**
-   * Flushes of one partition that may run at once: a flush writes its objects while earlier ones
-   * still write or commit (commits stay in offset order), so a slow write does not hold up the
-   * next flush. Default {@link DEFAULT_MAX_FLUSHES_IN_FLIGHT}; 1 flushes strictly one at a time.
+   * Flushes of one partition that may run at once: a full buffer (`flushBytes`) writes its
+   * objects while earlier flushes still write or commit (commits stay in offset order), so a slow
+   * write does not hold up the next full segment; a buffer due by age waits for the flush in
+   * flight. Default {@link DEFAULT_MAX_FLUSHES_IN_FLIGHT}; 1 flushes strictly one at a time.
    */
   maxFlushesInFlight?: number;
   /**

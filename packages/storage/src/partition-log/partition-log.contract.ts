@@ -288,36 +288,55 @@ export function runPartitionLogContract(name: string, openStore: () => Promise<O
         ]);
       });
 
-      it("writes the next flush's objects while the previous one commits, commits in offset order, and keeps at most two in flight", async () => {
-        const log = await openLog({ flushAgeMs: 5 });
+      it("writes a full buffer's objects while the previous flush commits, commits in offset order, and keeps at most two in flight", async () => {
+        const batch = makeBatch({ valueSize: 500 });
+        const log = await openLog({ flushBytes: 3 * batch.length, flushAgeMs: 60_000 });
         const release = committer.holdCommits();
-        const first = log.append(makeBatch());
+        const fill = () => Array.from({ length: 3 }, () => log.append(makeBatch({ valueSize: 500 })));
+        const first = fill();
         await sleep(30);
         expect(store.puts).toHaveLength(2);
-        const second = Array.from({ length: 5 }, () => log.append(makeBatch()));
+        const second = fill();
         await sleep(30);
         expect(store.puts).toHaveLength(4); // written while the first commit waits
-        const third = Array.from({ length: 5 }, () => log.append(makeBatch()));
+        const third = fill();
         await sleep(30);
         expect(store.puts).toHaveLength(4); // two flushes in flight: the third waits
         expect(log.highWatermark).toBe(0n);
         release();
-        await Promise.all([first, ...second, ...third].map((r) => r.durable));
+        await Promise.all([...first, ...second, ...third].map((r) => r.durable));
+        expect(committer.commits.map((c) => [c.baseOffset, c.lastOffset])).toEqual([
+          [0n, 2n],
+          [3n, 5n],
+          [6n, 8n],
+        ]);
+        expect((await log.read(0n, 1 << 20)).map(baseOffsetOf)).toEqual(Array.from({ length: 9 }, (_, i) => BigInt(i)));
+      });
+
+      it("beside a flush in flight, a buffer due by age waits for it and keeps filling", async () => {
+        const log = await openLog({ flushAgeMs: 5 });
+        const release = committer.holdCommits();
+        const first = log.append(makeBatch());
+        await sleep(30);
+        const behind = Array.from({ length: 5 }, () => log.append(makeBatch()));
+        await sleep(30);
+        expect(store.puts).toHaveLength(2);
+        release();
+        await Promise.all([first, ...behind].map((r) => r.durable));
         expect(committer.commits.map((c) => [c.baseOffset, c.lastOffset])).toEqual([
           [0n, 0n],
           [1n, 5n],
-          [6n, 10n],
         ]);
-        expect((await log.read(0n, 1 << 20)).map(baseOffsetOf)).toEqual(Array.from({ length: 11 }, (_, i) => BigInt(i)));
       });
 
       it("a failed commit drops the flush written after it, and gives its offsets to the next appends", async () => {
-        const log = await openLog({ flushAgeMs: 5 });
+        const batch = makeBatch({ valueSize: 500 });
+        const log = await openLog({ flushBytes: batch.length, flushAgeMs: 60_000 });
         const release = committer.holdCommits();
         committer.failNextCommits.push(new Error("etcd unavailable"));
-        const first = log.append(makeBatch({ fill: 1 }));
+        const first = log.append(makeBatch({ valueSize: 500, fill: 1 }));
         await sleep(30);
-        const second = log.append(makeBatch({ fill: 2 }));
+        const second = log.append(makeBatch({ valueSize: 500, fill: 2 }));
         await sleep(30);
         expect(store.puts).toHaveLength(4);
         release();
@@ -327,7 +346,7 @@ export function runPartitionLogContract(name: string, openStore: () => Promise<O
         expect(dropped.message).toMatch(/dropped: an earlier flush failed/);
         expect(log.logEndOffset).toBe(0n);
         expect(log.pendingBytes).toBe(0);
-        const retried = log.append(makeBatch({ fill: 3 }));
+        const retried = log.append(makeBatch({ valueSize: 500, fill: 3 }));
         expect(retried.baseOffset).toBe(0n);
         await retried.durable;
         const read = await log.read(0n, 1 << 20);

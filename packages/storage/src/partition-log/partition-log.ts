@@ -327,11 +327,21 @@ export class PartitionLog {
 
   #requestFlush(): void {
     if (this.#buffer === null) return;
-    if (this.#inflight.length >= this.#options.maxFlushesInFlight) {
+    if (!this.#mayStart(this.#buffer)) {
       this.#flushRequested = true;
       return;
     }
     this.#startFlush(this.#buffer);
+  }
+
+  /**
+   * A flush starts at once when none is in flight. Beside one in flight, only a full buffer
+   * (`flushBytes`) starts, up to `maxFlushesInFlight`: a buffer due by age waits, and keeps
+   * filling, so segments stay large under load while a full buffer never waits for a slow write.
+   */
+  #mayStart(buffer: WriteBuffer): boolean {
+    if (this.#inflight.length === 0) return true;
+    return this.#inflight.length < this.#options.maxFlushesInFlight && buffer.bytes >= this.#options.flushBytes;
   }
 
   #startFlush(buffer: WriteBuffer): void {
@@ -390,7 +400,7 @@ export class PartitionLog {
 
   #afterFlush(): void {
     const buffer = this.#buffer;
-    if (buffer === null) return;
+    if (buffer === null || !this.#mayStart(buffer)) return;
     const due =
       this.#flushRequested ||
       this.#state !== "open" ||
