@@ -55,6 +55,7 @@
  *                                     objects are deleted at its end)
  * Broker environment (KAFSCALE_*, UV_THREADPOOL_SIZE, ...) set when running this is passed on.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -161,6 +162,9 @@ interface RunSetup {
 async function oneRun(setup: RunSetup): Promise<RunResult> {
   const { backend, run, messages, linesFile } = setup;
   const t0 = performance.now();
+  // Dirty pages of earlier work (the build, the previous run's deleted data directory) would be
+  // written back during this run's fsyncs and be charged to the broker: write them out first.
+  execFileSync("sync");
   const dir = mkdtempSync(join(TMP, "kafscale-bench-broker-"));
   const loadAvgAtStart = os.loadavg();
   const s3Run = setup.s3 === undefined ? undefined : await setup.s3.prepareRun(run, S3.brokerViaProxy);
