@@ -135,10 +135,14 @@ export class PrefixWatch {
 
   private canceled(watcher: Watcher, err: unknown): void {
     releaseAttachQueue(watcher);
+    const message = err instanceof Error ? err.message : String(err);
+    // A stream opened with an auth token etcd forgot (it restarted) has every watch created on it
+    // canceled: open a new stream, which takes the token the client holds now.
+    if (/Unauthenticated|invalid auth token/i.test(message)) resetWatchStream(watcher, err);
     if (this.next === 0) return; // start() reports it
     // etcd cancels a watch whose history was compacted away, but also, after it restarted with
     // authentication on, one whose auth token it no longer knows: only the first loses events.
-    const compacted = /compacted/i.test(err instanceof Error ? err.message : String(err));
+    const compacted = /compacted/i.test(message);
     this.ctx.logger.warn({ err: toMetadataError(err, `watch ${this.prefix}`), prefix: this.prefix, resumesAt: this.next, compacted }, "etcd canceled the watch; restarting it");
     this.restartTimer = setTimeout(() => void this.restart(compacted), RESTART_DELAY_MS);
   }
@@ -182,4 +186,13 @@ function releaseAttachQueue(watcher: Watcher): void {
     queue.queue.shift();
     queue.readQueue();
   }
+}
+
+/**
+ * Makes etcd3's watch manager drop its stream and open a new one after its backoff (what it does
+ * itself when a stream fails): the other watches of the client resume on the new stream.
+ */
+function resetWatchStream(watcher: Watcher, err: unknown): void {
+  const manager = (watcher as unknown as { manager?: { state?: number; handleError?: (e: unknown) => void } }).manager;
+  if (manager?.state === 2 /* connected */) manager.handleError?.(err);
 }
