@@ -79,23 +79,33 @@ export class TopicManager {
   }
 
   private async load(config: TopicConfig, revision: number): Promise<TopicEntry> {
-    const { metadata } = this.options;
-    const states = await metadata.listPartitionStates(config.name);
-    const logs: PartitionLog[] = [];
-    const epochs: number[] = [];
-    for (let p = 0; p < config.partitions; p++) {
-      const found = states.find((s) => s.value.partition === p);
-      if (found === undefined) throw new Error(`topic ${config.name} has no state for partition ${p}`);
-      logs.push(await this.openLog(found.value, found.revision));
-      epochs.push(found.value.leaderEpoch);
-    }
-    const entry: TopicEntry = { info: this.infoOf(config), config, revision, logs, epochs };
+    const entry: TopicEntry = { info: this.infoOf(config), config, revision, logs: [], epochs: [] };
+    await this.openPartitions(entry, config.partitions);
     this.topics.set(config.name, entry);
     this.byId.set(config.topicId, config.name);
     return entry;
   }
 
-  private async openLog(state: PartitionState, revision: number): Promise<PartitionLog> {
+  /** Opens the logs of the entry's partitions from the next one up to `count`, from their states in the metadata store. */
+  private async openPartitions(entry: TopicEntry, count: number): Promise<void> {
+    const name = entry.config.name;
+    const states = count > entry.logs.length ? await this.options.metadata.listPartitionStates(name) : [];
+    for (let p = entry.logs.length; p < count; p++) {
+      const found = states.find((s) => s.value.partition === p);
+      if (found === undefined) throw new Error(`topic ${name} has no state for partition ${p}`);
+      entry.logs.push(await this.openLog(found.value, found.revision, entry.info.configs));
+      entry.epochs.push(found.value.leaderEpoch);
+    }
+  }
+
+  /** Records a topic config the metadata store holds at `revision`. */
+  private setConfig(entry: TopicEntry, config: TopicConfig, revision: number): void {
+    entry.config = config;
+    entry.revision = revision;
+    entry.info = this.infoOf(config);
+  }
+
+  private async openLog(state: PartitionState, revision: number, configs: Readonly<Record<string, string>>): Promise<PartitionLog> {
     const o = this.options;
     const committer = new PartitionCommitter(o.metadata, state, revision);
     const segments = (await o.metadata.listSegments(state.topic, state.partition)).map(segmentFromRecord);
@@ -108,7 +118,7 @@ export class TopicManager {
       segments,
       logStartOffset: state.logStartOffset,
       nextOffset: state.logEndOffset,
-      flushBytes: segmentBytes(state.topic, this.topics.get(state.topic)?.info.configs) ?? o.flushBytes,
+      flushBytes: segmentBytes(configs) ?? o.flushBytes,
       flushAgeMs: o.flushAgeMs,
       cache: o.cache,
       leaderEpoch: state.leaderEpoch,
@@ -309,16 +319,8 @@ export class TopicManager {
       await this.load(event.config, event.revision);
       return;
     }
-    const states = event.config.partitions > entry.logs.length ? await this.options.metadata.listPartitionStates(event.topic) : [];
-    for (let p = entry.logs.length; p < event.config.partitions; p++) {
-      const s = states.find((x) => x.value.partition === p);
-      if (s === undefined) throw new Error(`topic ${event.topic} has no state for partition ${p}`);
-      entry.logs.push(await this.openLog(s.value, s.revision));
-      entry.epochs.push(s.value.leaderEpoch);
-    }
-    entry.config = event.config;
-    entry.revision = event.revision;
-    entry.info = this.infoOf(event.config);
+    await this.openPartitions(entry, event.config.partitions);
+    this.setConfig(entry, event.config, event.revision);
     log.info({ topic: event.topic, partitions: event.config.partitions }, "topic changed in the metadata store by another writer");
   }
 
@@ -364,7 +366,7 @@ export class TopicManager {
       try {
         const state = await metadata.getPartitionState(topic, partition);
         if (state === null) throw new Error(`no state for ${topic}-${partition}`);
-        const fresh = await this.openLog(state.value, state.revision);
+        const fresh = await this.openLog(state.value, state.revision, entry.info.configs);
         if (this.closed || entry.logs[partition] !== old) {
           await fresh.close();
           return;
@@ -406,15 +408,8 @@ export class TopicManager {
     if (validateOnly) return ok(entry.info);
     try {
       const grown = await this.options.metadata.addPartitions(name, count, entry.revision);
-      const states = await this.options.metadata.listPartitionStates(name);
-      for (let p = current; p < count; p++) {
-        const s = states.find((x) => x.value.partition === p)!;
-        entry.logs.push(await this.openLog(s.value, s.revision));
-        entry.epochs.push(s.value.leaderEpoch);
-      }
-      entry.config = grown.value;
-      entry.revision = grown.revision;
-      entry.info = this.infoOf(grown.value);
+      await this.openPartitions(entry, count);
+      this.setConfig(entry, grown.value, grown.revision);
       return ok(entry.info);
     } catch (err) {
       this.options.log.error({ err, topic: name }, "adding partitions failed");
@@ -437,9 +432,7 @@ export class TopicManager {
       retentionBytes: BigInt(configs["retention.bytes"] ?? "-1"),
     };
     try {
-      entry.revision = await this.options.metadata.updateTopicConfig(next, entry.revision);
-      entry.config = next;
-      entry.info = this.infoOf(next);
+      this.setConfig(entry, next, await this.options.metadata.updateTopicConfig(next, entry.revision));
       return ok(entry.info);
     } catch (err) {
       this.options.log.error({ err, topic: name }, "config update failed");
@@ -480,7 +473,7 @@ export class TopicManager {
   }
 }
 
-function segmentBytes(_topic: string, configs: Readonly<Record<string, string>> | undefined): number | undefined {
-  const v = configs?.["segment.bytes"];
+function segmentBytes(configs: Readonly<Record<string, string>>): number | undefined {
+  const v = configs["segment.bytes"];
   return v === undefined ? undefined : Number(v);
 }
