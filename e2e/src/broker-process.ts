@@ -11,7 +11,7 @@ import { freePort } from "@kafscale/test-servers";
  * The built broker app; the suite runs what `pnpm build` produced, never the sources.
  * E2E_BROKER_MAIN points at another build (e.g. of a clean checkout while the tree is edited).
  */
-export const BROKER_MAIN = process.env["E2E_BROKER_MAIN"] || resolve(fileURLToPath(new URL(".", import.meta.url)), "../../apps/broker/dist/main.js");
+export const BROKER_MAIN = process.env["E2E_BROKER_MAIN"] || resolve(fileURLToPath(new URL(".", import.meta.url)), "../../apps/broker/dist/main.cjs");
 
 export interface BrokerProcessOptions {
   /** Extra KAFSCALE_* variables (they win over the harness defaults). */

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { startCephRgw, startEtcd, type CephRgw, type EtcdServer } from "@kafscale/test-servers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const MAIN = new URL("../dist/main.js", import.meta.url).pathname;
+const MAIN = new URL("../dist/main.cjs", import.meta.url).pathname;
 
 interface Exit {
   code: number | null;

@@ -1,5 +1,5 @@
 /**
- * The broker under test: `node apps/broker/dist/main.js` as a child process on a free port with a
+ * The broker under test: `node apps/broker/dist/main.cjs` as a child process on a free port with a
  * fresh data directory, plus what the benchmark reads about it from /proc (RSS every 100 ms, the
  * kernel's peak RSS, CPU time).
  */
@@ -9,7 +9,7 @@ import { connect, createServer } from "node:net";
 import { join } from "node:path";
 
 export interface BrokerOptions {
-  /** apps/broker/dist/main.js */
+  /** apps/broker/dist/main.cjs */
   mainJs: string;
   dataDir: string;
   /** Where the broker's stdout/stderr go. */

@@ -1,5 +1,5 @@
 /**
- * Broker benchmark: the broker app (apps/broker/dist/main.js) driven by real librdkafka clients over
+ * Broker benchmark: the broker app (apps/broker/dist/main.cjs) driven by real librdkafka clients over
  * TCP, on one or both backends:
  *
  *   embedded  file:// segments and metadata in a fresh temp directory (the broker's default)
@@ -13,7 +13,8 @@
  *       the broker just wrote, one stream per partition — the figure produce is judged against)
  *   2. produce N messages of SIZE bytes, acks=1 (another topic)
  *   3. consume the acks=-1 topic from the beginning
- *   4. produce latency at a fixed moderate rate (acks=all, linger.ms=0): produce() to delivery report
+ *   4. produce latency at a fixed moderate rate (acks=all, linger.ms=0): produce() to delivery report,
+ *      with TCP_NODELAY (latency) and with librdkafka's default Nagle (latency-nagle)
  *
  * The broker's RSS is sampled every 100 ms from /proc/<pid>/status (VmRSS) and its peak is also
  * read from the kernel (VmHWM); its CPU time from /proc/<pid>/stat.
@@ -30,7 +31,7 @@
  *   BENCH_BROKER_LATENCY_SECONDS [10]
  *   BENCH_BROKER_FLUSH_AGE_MS [10]    KAFSCALE_FLUSH_AGE_MS given to the broker (its default)
  *   BENCH_BROKER_RUNS [3]             runs, each with a fresh broker and data directory
- *   BENCH_BROKER_PHASES [all]         comma list of produce-all,produce-1,consume,latency
+ *   BENCH_BROKER_PHASES [all]         comma list of produce-all,produce-1,consume,latency,latency-nagle
  *   BENCH_BROKER_CPU_PROF             directory: run the broker with --cpu-prof there
  *   BENCH_BROKER_TMP [os.tmpdir()]    where the data directory and the kcat input file go
  *   BENCH_BROKER_OUT [bench/results/broker.json]
@@ -84,7 +85,7 @@ import { reportThroughput, type PhaseCpu, type SummaryRun } from "./summary.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../../..");
-const MAIN_JS = join(repoRoot, "apps/broker/dist/main.js");
+const MAIN_JS = join(repoRoot, "apps/broker/dist/main.cjs");
 
 function envInt(name: string, dflt: number): number {
   const v = process.env[name];
@@ -108,7 +109,16 @@ const LAT_RATE = envInt("BENCH_BROKER_LATENCY_RATE", 2000);
 const LAT_SECONDS = envInt("BENCH_BROKER_LATENCY_SECONDS", 10);
 const FLUSH_AGE_MS = envInt("BENCH_BROKER_FLUSH_AGE_MS", 10);
 const RUNS = envInt("BENCH_BROKER_RUNS", 3);
-const PHASES = new Set((process.env.BENCH_BROKER_PHASES ?? "produce-all,produce-1,consume,latency").split(",").map((s) => s.trim()));
+const PHASES = new Set((process.env.BENCH_BROKER_PHASES ?? "produce-all,produce-1,consume,latency,latency-nagle").split(",").map((s) => s.trim()));
+/**
+ * The latency phases. `latency` (judged against the target) sends with TCP_NODELAY, as Kafka's
+ * Java client always does; `latency-nagle` keeps librdkafka's default (Nagle on), which holds a
+ * small request back while an earlier one is unacknowledged and adds its own delay on any broker.
+ */
+const LATENCY_VARIANTS = [
+  { phase: "latency", result: "latency", topic: "bench-latency", clientSettings: ["socket.nagle.disable=true"] },
+  { phase: "latency-nagle", result: "latencyNagle", topic: "bench-latency-nagle", clientSettings: [] },
+] as const;
 const CPU_PROF = process.env.BENCH_BROKER_CPU_PROF;
 const TMP = process.env.BENCH_BROKER_TMP ?? os.tmpdir();
 const OUT = process.env.BENCH_BROKER_OUT ?? join(here, "../../results/broker.json");
@@ -202,8 +212,7 @@ async function oneRun(setup: RunSetup): Promise<RunResult> {
     log(`broker pid ${broker.pid} on ${broker.bootstrap}`);
     const topicAll = "bench-acks-all";
     const topicOne = "bench-acks-1";
-    const topicLat = "bench-latency";
-    await createTopics(broker.bootstrap, PARTITIONS, [topicAll, topicOne, topicLat]);
+    await createTopics(broker.bootstrap, PARTITIONS, [topicAll, topicOne, ...LATENCY_VARIANTS.map((v) => v.topic)]);
 
     const phase = async <T>(label: string, fn: () => Promise<T>): Promise<T & PhaseCpu> => {
       await recorder?.begin(label);
@@ -260,12 +269,13 @@ async function oneRun(setup: RunSetup): Promise<RunResult> {
           `${f0(r.messages / r.seconds)} msg/s; ${cpuLine(r)}; max RSS ${f0(r.maxRssBytes / MiB)} MiB`,
       );
     }
-    if (PHASES.has("latency")) {
-      const r = await phase("latency", () => pythonLatency(broker.bootstrap, topicLat, LAT_RATE, LAT_SECONDS, SIZE));
-      result.latency = r;
-      if (r.delivered !== r.sent || r.errors > 0) throw new Error(`latency: ${r.delivered} of ${r.sent} delivered, ${r.errors} errors`);
+    for (const v of LATENCY_VARIANTS) {
+      if (!PHASES.has(v.phase)) continue;
+      const r = await phase(v.phase, () => pythonLatency(broker.bootstrap, v.topic, LAT_RATE, LAT_SECONDS, SIZE, v.clientSettings));
+      result[v.result] = r;
+      if (r.delivered !== r.sent || r.errors > 0) throw new Error(`${v.phase}: ${r.delivered} of ${r.sent} delivered, ${r.errors} errors`);
       log(
-        `${"latency".padEnd(16)} ${f0(r.sent)} msgs at ${f0(r.rate)} msg/s: p50 ${f1(r.p50_ms)} ms, p90 ${f1(r.p90_ms)} ms, p99 ${f1(r.p99_ms)} ms, ` +
+        `${v.phase.padEnd(16)} ${f0(r.sent)} msgs at ${f0(r.rate)} msg/s: p50 ${f1(r.p50_ms)} ms, p90 ${f1(r.p90_ms)} ms, p99 ${f1(r.p99_ms)} ms, ` +
           `p99.9 ${f1(r.p999_ms)} ms, max ${f1(r.max_ms)} ms (flush age ${setup.flushAgeMs} ms; client send lag max ${f1(r.max_send_lag_ms)} ms); broker CPU ${r.brokerCpuSeconds.toFixed(1)} s, client CPU ${r.client_cpu_seconds.toFixed(1)} s; max RSS ${f0(r.maxRssBytes / MiB)} MiB`,
       );
     }
@@ -335,7 +345,7 @@ async function main(): Promise<void> {
     `\nworkload: ${f0(MESSAGES)} messages of ${SIZE} B per throughput phase (${f1((MESSAGES * SIZE) / MB)} MB), ${PARTITIONS} partitions, ` +
       `producer ${PRODUCER === "kcat" ? "kcat" : "confluent-kafka"} (linger.ms=${PRODUCER_SETTINGS.lingerMs}, batch.num.messages=${PRODUCER_SETTINGS.batchMessages}, ` +
       `queue.buffering.max.kbytes=${PRODUCER_SETTINGS.queueKBytes}), consumer ${CONSUMER === "kcat" ? "kcat" : "confluent-kafka"} (${CONSUMER_PROPS.join(", ")}); ` +
-      `latency: confluent-kafka, ${LAT_RATE} msg/s for ${LAT_SECONDS} s, acks=all, linger.ms=0; broker KAFSCALE_FLUSH_AGE_MS=${FLUSH_AGE_MS}; ${RUNS} run(s)`,
+      `latency: confluent-kafka, ${LAT_RATE} msg/s for ${LAT_SECONDS} s, acks=all, linger.ms=0, socket.nagle.disable=true (latency-nagle: librdkafka's default, false); broker KAFSCALE_FLUSH_AGE_MS=${FLUSH_AGE_MS}; ${RUNS} run(s)`,
   );
   if (BACKENDS.includes("s3-etcd")) {
     const v = serverVersions();

@@ -216,9 +216,12 @@ export interface LatencyResult {
   client_cpu_seconds: number;
 }
 
-/** Fixed-rate produce (acks=all, linger.ms=0) with confluent-kafka; latency = produce() to delivery report. */
-export function pythonLatency(bootstrap: string, topic: string, rate: number, seconds: number, size: number): Promise<LatencyResult> {
-  return python<LatencyResult>(["latency", bootstrap, topic, String(rate), String(seconds), String(size)]);
+/**
+ * Fixed-rate produce (acks=all, linger.ms=0) with confluent-kafka; latency = produce() to delivery
+ * report. `extra`: more librdkafka settings, `key=value`.
+ */
+export function pythonLatency(bootstrap: string, topic: string, rate: number, seconds: number, size: number, extra: readonly string[] = []): Promise<LatencyResult> {
+  return python<LatencyResult>(["latency", bootstrap, topic, String(rate), String(seconds), String(size), ...extra]);
 }
 
 export function createTopics(bootstrap: string, partitions: number, topics: string[]): Promise<{ ready: boolean }> {

@@ -25,7 +25,7 @@ export { silentLogger, type StorageLogger } from "./logger.js";
 export type { ByteRange, ListOptions, ObjectHead, ObjectListEntry, ObjectStore } from "./object-store/object-store.js";
 export { compareKeys, MAX_KEY_BYTES, validateObjectKey } from "./object-store/keys.js";
 export { createMemoryObjectStore, dropMemoryObjectStore } from "./object-store/memory-object-store.js";
-export { createFileObjectStore, FILE_STORE_TEMP_DIR } from "./object-store/file-object-store.js";
+export { createFileObjectStore, FILE_STORE_TEMP_DIR, type FileObjectStoreOptions } from "./object-store/file-object-store.js";
 export { openObjectStore, type OpenObjectStoreOptions } from "./object-store/open-object-store.js";
 export { checkObjectStoreWritable } from "./object-store/check-writable.js";
 export { objectStoreHealth, type ObjectStoreHealth } from "./object-store/store-health.js";
@@ -100,6 +100,7 @@ export {
   type SegmentCacheOptions,
   type StoredBatch,
 } from "./partition-log/segment-cache.js";
+export { createAlignedFlushTimer, independentFlushTimer, type FlushTimer } from "./partition-log/flush-timer.js";
 export { countRetentionDeletions, countSegmentsBelow, type RetentionPolicy } from "./partition-log/retention.js";
 export type { TimestampOffset } from "./partition-log/timestamp-lookup.js";
 export { validateProducedRecords, type ProducedBatch } from "./partition-log/validate-batches.js";

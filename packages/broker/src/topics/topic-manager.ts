@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "@kafscale/protocol";
 import type { MetadataStore, PartitionState, TopicConfig, TopicEvent } from "@kafscale/metadata";
-import { PartitionLog, type ObjectStore, type SegmentCache } from "@kafscale/storage";
+import { createAlignedFlushTimer, PartitionLog, type ObjectStore, type SegmentCache } from "@kafscale/storage";
 import type { Logger } from "../logger.js";
 import { PartitionCommitter, segmentFromRecord } from "./partition-committer.js";
 import { topicConfigProblem } from "./topic-configs.js";
@@ -67,6 +67,8 @@ export class TopicManager {
   private readonly deleting = new Set<string>();
   /** Partitions being reopened after their log was fenced (`topic\0partition`). */
   private readonly recovering = new Set<string>();
+  /** One clock for every partition's age-due flushes, so they flush together. */
+  private readonly flushTimer = createAlignedFlushTimer();
   private closed = false;
 
   constructor(private readonly options: TopicManagerOptions) {}
@@ -120,6 +122,7 @@ export class TopicManager {
       nextOffset: state.logEndOffset,
       flushBytes: segmentBytes(configs) ?? o.flushBytes,
       flushAgeMs: o.flushAgeMs,
+      flushTimer: this.flushTimer,
       cache: o.cache,
       leaderEpoch: state.leaderEpoch,
       logger: o.log,

@@ -1,6 +1,7 @@
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { StorageError } from "../errors.js";
 import { makeTempDir } from "../test-support/temp-dir.js";
 import { createFileObjectStore, FILE_STORE_TEMP_DIR } from "./file-object-store.js";
@@ -24,13 +25,57 @@ async function withStore(fn: (root: string, store: Awaited<ReturnType<typeof cre
 
 describe("createFileObjectStore()", () => {
   it("keeps each object as a file named by its key, and leaves no temp file behind", async () => {
-    await withStore(async (root, store) => {
+    const dir = await makeTempDir("file");
+    const store = await createFileObjectStore(dir.path, { spareFiles: 0 });
+    try {
+      const root = dir.path;
       await store.putIfAbsent("default/orders/0/segment-00000000000000000000.kfs", [Uint8Array.of(1, 2), Uint8Array.of(3)]);
       expect(await readdir(join(root, "default/orders/0"))).toEqual(["segment-00000000000000000000.kfs"]);
-      expect(await readdir(join(root, FILE_STORE_TEMP_DIR))).toEqual([]);
+      await vi.waitFor(async () => expect(await readdir(join(root, FILE_STORE_TEMP_DIR))).toEqual([]));
       await store.putIfAbsent("default/orders/0/segment-00000000000000000000.kfs", Uint8Array.of(9)).catch(() => {});
-      expect(await readdir(join(root, FILE_STORE_TEMP_DIR))).toEqual([]);
-    });
+      await vi.waitFor(async () => expect(await readdir(join(root, FILE_STORE_TEMP_DIR))).toEqual([]));
+    } finally {
+      await store.close();
+      await dir.remove();
+    }
+  });
+
+  it("writes puts into spare files created ahead, keeps at most the configured number, and removes them on close", async () => {
+    const dir = await makeTempDir("file");
+    const temp = join(dir.path, FILE_STORE_TEMP_DIR);
+    const store = await createFileObjectStore(dir.path, { spareFiles: 3 });
+    try {
+      expect(await readdir(temp)).toEqual([]); // none until the first put
+      await store.putIfAbsent("k0", Uint8Array.of(1, 2, 3));
+      await vi.waitFor(async () => expect(await readdir(temp)).toHaveLength(3));
+      const spares = await readdir(temp);
+      for (const name of spares) expect((await stat(join(temp, name))).size).toBe(0);
+      for (let i = 1; i <= 5; i++) await store.putIfAbsent(`k${i}`, new Uint8Array(i * 1000).fill(i));
+      for (let i = 1; i <= 5; i++) expect(await store.get(`k${i}`)).toEqual(new Uint8Array(i * 1000).fill(i));
+      expect(spares.some((name) => !existsSync(join(temp, name)))).toBe(true); // used by the puts
+      await vi.waitFor(async () => expect(await readdir(temp)).toHaveLength(3));
+    } finally {
+      await store.close();
+    }
+    expect(await readdir(temp)).toEqual([]);
+    await dir.remove();
+  });
+
+  it("removes temp files of processes that no longer run when it opens, and keeps those of live ones", async () => {
+    const dir = await makeTempDir("file");
+    const temp = join(dir.path, FILE_STORE_TEMP_DIR);
+    await mkdir(temp);
+    const deadPid = 4194305; // above Linux's largest pid_max: never a live process
+    await writeFile(join(temp, `${deadPid}-crashed-put`), "partial");
+    await writeFile(join(temp, "not-a-pid"), "");
+    await writeFile(join(temp, `${process.pid}-in-progress`), "partial");
+    const store = await createFileObjectStore(dir.path, { spareFiles: 0 });
+    try {
+      expect((await readdir(temp)).sort()).toEqual([`${process.pid}-in-progress`]);
+    } finally {
+      await store.close();
+      await dir.remove();
+    }
   });
 
   it("does not list its temp directory, nor files written there", async () => {

@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { link, lstat, mkdir, open, stat, unlink, type FileHandle } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { ObjectExistsError, ObjectNotFoundError, StorageError } from "../errors.js";
 import { listFiles } from "./file-list.js";
+import { DEFAULT_SPARE_FILES, removeStaleTempFiles, SpareFiles } from "./file-spare-files.js";
 import { errnoCode, mapFsError } from "./fs-errors.js";
 import { resolveRange, validateObjectKey } from "./keys.js";
 import type { ByteRange, ListOptions, ObjectHead, ObjectListEntry, ObjectStore } from "./object-store.js";
@@ -19,23 +19,32 @@ export const FILE_STORE_TEMP_DIR = ".kafscale-tmp";
  * `EEXIST` when the name exists: that is the conditional create, atomic
  * against concurrent writers, and an object is never visible half-written),
  * `fsync` the directory so the new name survives a crash, then unlink the
- * temp name. New directories are fsynced into their parents too.
+ * temp name. New directories are fsynced into their parents too. The temp
+ * file is normally a spare, created empty ahead of need ({@link SpareFiles}).
  *
  * Limits: a key cannot also be a "directory" of another key (`a` and `a/b`);
  * that is `INVALID_KEY`. Empty directories are left behind by `delete`. A crash
- * mid-write leaves a file in the temp directory (never a visible object).
+ * mid-write leaves a file in the temp directory (never a visible object),
+ * removed the next time a store opens on the same root.
  */
-export async function createFileObjectStore(rootDir: string): Promise<ObjectStore> {
+export async function createFileObjectStore(rootDir: string, options: FileObjectStoreOptions = {}): Promise<ObjectStore> {
   if (!isAbsolute(rootDir)) {
     throw new StorageError("INVALID_URL", `file object store root ${JSON.stringify(rootDir)} must be an absolute path`);
   }
   const root = resolve(rootDir);
+  const tempDir = join(root, FILE_STORE_TEMP_DIR);
   try {
-    await mkdir(join(root, FILE_STORE_TEMP_DIR), { recursive: true });
+    await mkdir(tempDir, { recursive: true });
+    await removeStaleTempFiles(tempDir);
   } catch (err) {
     throw mapFsError(err, root, "create store root");
   }
-  return new FileObjectStore(root);
+  return new FileObjectStore(root, new SpareFiles(tempDir, options.spareFiles ?? DEFAULT_SPARE_FILES));
+}
+
+export interface FileObjectStoreOptions {
+  /** Empty temp files kept ready for puts (see {@link SpareFiles}); 0 creates each on demand. Default 16. */
+  spareFiles?: number;
 }
 
 class FileObjectStore implements ObjectStore {
@@ -44,18 +53,21 @@ class FileObjectStore implements ObjectStore {
   readonly #knownDirs = new Set<string>();
   /** The directory fsync each directory is waiting for or running. */
   readonly #dirSyncs = new Map<string, { started: boolean; done: Promise<void> }>();
+  readonly #spares: SpareFiles;
   #closed = false;
 
-  constructor(root: string) {
+  constructor(root: string, spares: SpareFiles) {
     this.#root = root;
+    this.#spares = spares;
   }
 
   async putIfAbsent(key: string, body: Uint8Array | readonly Uint8Array[]): Promise<void> {
     const path = this.#pathOf(key);
     const chunks = body instanceof Uint8Array ? [body] : body;
-    const temp = join(this.#root, FILE_STORE_TEMP_DIR, `${process.pid}-${randomUUID()}`);
+    const spare = this.#spares.take();
+    const temp = spare ?? this.#spares.freshPath();
     try {
-      const handle = await open(temp, "wx");
+      const handle = await open(temp, spare === null ? "wx" : "r+");
       try {
         await writeAll(handle, chunks);
         await handle.datasync();
@@ -162,6 +174,7 @@ class FileObjectStore implements ObjectStore {
 
   async close(): Promise<void> {
     this.#closed = true;
+    await this.#spares.close();
   }
 
   #pathOf(key: string): string {

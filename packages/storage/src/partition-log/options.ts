@@ -1,5 +1,6 @@
 import { StorageError } from "../errors.js";
 import { silentLogger, type StorageLogger } from "../logger.js";
+import { independentFlushTimer, type FlushTimer } from "./flush-timer.js";
 import { createSegmentCache, type SegmentCache } from "./segment-cache.js";
 
 /** Default size trigger of a flush: 4 MiB of buffered batches (the reference design's segment size). */
@@ -27,6 +28,11 @@ export interface PartitionLogOptions {
   flushAgeMs?: number;
   /** Messages between `.index` entries. Default {@link DEFAULT_INDEX_INTERVAL}. */
   indexInterval?: number;
+  /**
+   * The clock of age-due flushes. A broker shares one made by `createAlignedFlushTimer()` among
+   * its partitions so that they flush together. Default: each log its own timer.
+   */
+  flushTimer?: FlushTimer;
   /**
    * The segment cache, normally one shared by all partitions of a broker.
    * Default: a private cache of 4 × `flushBytes`.
@@ -66,6 +72,7 @@ export interface ResolvedPartitionLogOptions {
   flushBytes: number;
   flushAgeMs: number;
   indexInterval: number;
+  flushTimer: FlushTimer;
   cache: SegmentCache;
   leaderEpoch: number | undefined;
   wholeReadMaxBytes: number;
@@ -89,6 +96,7 @@ export function resolvePartitionLogOptions(options: PartitionLogOptions): Resolv
     flushBytes,
     flushAgeMs,
     indexInterval,
+    flushTimer: options.flushTimer ?? independentFlushTimer,
     cache: options.cache ?? createSegmentCache({ maxBytes: 4 * flushBytes }),
     leaderEpoch: options.leaderEpoch,
     wholeReadMaxBytes: options.wholeReadMaxBytes ?? DEFAULT_WHOLE_READ_MAX_BYTES,

@@ -81,7 +81,7 @@ export class PartitionLog {
   /** Flushes started and not yet settled, oldest first (at most `maxFlushesInFlight`). */
   #inflight: WriteBuffer[] = [];
   #flushRequested = false;
-  #ageTimer: NodeJS.Timeout | null = null;
+  #cancelAgeTimer: (() => void) | null = null;
   #state: LogState = "open";
   #fencedBy: StorageError | null = null;
   #closing: Promise<void> | null = null;
@@ -314,15 +314,15 @@ export class PartitionLog {
 
   #armAgeTimer(): void {
     this.#clearAgeTimer();
-    this.#ageTimer = setTimeout(() => {
-      this.#ageTimer = null;
+    this.#cancelAgeTimer = this.#options.flushTimer.schedule(this.#options.flushAgeMs, () => {
+      this.#cancelAgeTimer = null;
       this.#requestFlush();
-    }, this.#options.flushAgeMs);
+    });
   }
 
   #clearAgeTimer(): void {
-    if (this.#ageTimer !== null) clearTimeout(this.#ageTimer);
-    this.#ageTimer = null;
+    this.#cancelAgeTimer?.();
+    this.#cancelAgeTimer = null;
   }
 
   #requestFlush(): void {
