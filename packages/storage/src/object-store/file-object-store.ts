@@ -1,6 +1,8 @@
+import { constants } from "node:fs";
 import { link, lstat, mkdir, open, stat, unlink, type FileHandle } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { ObjectExistsError, ObjectNotFoundError, StorageError } from "../errors.js";
+import { DirHandles } from "./file-dir-handles.js";
 import { listFiles } from "./file-list.js";
 import { DEFAULT_SPARE_FILES, removeStaleTempFiles, SpareFiles } from "./file-spare-files.js";
 import { errnoCode, mapFsError } from "./fs-errors.js";
@@ -11,11 +13,18 @@ import type { ByteRange, ListOptions, ObjectHead, ObjectListEntry, ObjectStore }
 export const FILE_STORE_TEMP_DIR = ".kafscale-tmp";
 
 /**
+ * Temp files are written with O_DSYNC: each write returns once its data (and the size needed to
+ * read it) is on disk, so a put needs no separate fdatasync round trip.
+ */
+const WRITE_SPARE = constants.O_WRONLY | constants.O_DSYNC;
+const WRITE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DSYNC;
+
+/**
  * An {@link ObjectStore} keeping each object as a file `rootDir/<key>` (the
  * embedded default, `file:///abs/path`).
  *
- * Creating an object: write a temp file under `rootDir/.kafscale-tmp/`,
- * `fdatasync` it, `link()` it to the final name (the kernel refuses with
+ * Creating an object: write a temp file under `rootDir/.kafscale-tmp/`
+ * with O_DSYNC (durable when the write returns), `link()` it to the final name (the kernel refuses with
  * `EEXIST` when the name exists: that is the conditional create, atomic
  * against concurrent writers, and an object is never visible half-written),
  * `fsync` the directory so the new name survives a crash, then unlink the
@@ -54,6 +63,7 @@ class FileObjectStore implements ObjectStore {
   /** The directory fsync each directory is waiting for or running. */
   readonly #dirSyncs = new Map<string, { started: boolean; done: Promise<void> }>();
   readonly #spares: SpareFiles;
+  readonly #dirHandles = new DirHandles();
   #closed = false;
 
   constructor(root: string, spares: SpareFiles) {
@@ -66,14 +76,11 @@ class FileObjectStore implements ObjectStore {
     const chunks = body instanceof Uint8Array ? [body] : body;
     const spare = this.#spares.take();
     const temp = spare ?? this.#spares.freshPath();
+    let handle: FileHandle | undefined;
     try {
-      const handle = await open(temp, spare === null ? "wx" : "r+");
-      try {
-        await writeAll(handle, chunks);
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
+      handle = await open(temp, spare === null ? WRITE_NEW : WRITE_SPARE);
+      const written = await writeAll(handle, chunks);
+      if (written === 0) await handle.datasync(); // no write made the (empty) file durable
       const dir = dirname(path);
       await this.#ensureDir(dir);
       try {
@@ -86,8 +93,13 @@ class FileObjectStore implements ObjectStore {
     } catch (err) {
       throw mapFsError(err, key, "put");
     } finally {
-      // Off the caller's path: a temp name left by a crash is cleaned when the store opens.
-      void unlink(temp).catch(() => {});
+      // Off the caller's path (a link needs no closed file): a temp name left by a crash is
+      // removed when a store next opens on this root.
+      const opened = handle;
+      void (async () => {
+        await opened?.close().catch(() => {});
+        await unlink(temp).catch(() => {});
+      })();
     }
   }
 
@@ -104,7 +116,7 @@ class FileObjectStore implements ObjectStore {
       .catch(() => {})
       .then(() => {
         entry.started = true;
-        return fsyncDir(dir);
+        return this.#dirHandles.fsync(dir);
       })
       .finally(() => {
         if (this.#dirSyncs.get(dir) === entry) this.#dirSyncs.delete(dir);
@@ -174,7 +186,7 @@ class FileObjectStore implements ObjectStore {
 
   async close(): Promise<void> {
     this.#closed = true;
-    await this.#spares.close();
+    await Promise.all([this.#spares.close(), this.#dirHandles.close()]);
   }
 
   #pathOf(key: string): string {
@@ -214,14 +226,16 @@ class FileObjectStore implements ObjectStore {
   }
 }
 
-/** Writes every chunk in order, coping with short writes and more chunks than one writev takes. */
-async function writeAll(handle: FileHandle, chunks: readonly Uint8Array[]): Promise<void> {
-  const MAX_IOV = 512;
+/** Writes every chunk in order, coping with short writes and more chunks than one writev takes; returns the bytes written. */
+async function writeAll(handle: FileHandle, chunks: readonly Uint8Array[]): Promise<number> {
+  const MAX_IOV = 1024; // Linux's IOV_MAX: with O_DSYNC every writev is also a sync
   let pending = chunks.filter((c) => c.length > 0);
+  let total = 0;
   while (pending.length > 0) {
     const group = pending.slice(0, MAX_IOV);
     const wanted = group.reduce((n, c) => n + c.length, 0);
     let { bytesWritten } = await handle.writev(group);
+    total += bytesWritten;
     if (bytesWritten === wanted) {
       pending = pending.slice(group.length);
       continue;
@@ -238,6 +252,7 @@ async function writeAll(handle: FileHandle, chunks: readonly Uint8Array[]): Prom
     }
     pending = rest;
   }
+  return total;
 }
 
 async function fsyncDir(dir: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { constants } from "node:fs";
 import { mkdir, open, readFile, rm } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -37,7 +38,7 @@ export interface FileKvStoreOptions extends EmbeddedKvOptions {
  * at one revision), `LOCK`. Open loads the snapshot, replays the log records after its revision,
  * drops a torn last record with a warning, and deletes keys that were attached to leases (leases
  * live in memory only, so after a restart they are gone, as etcd's would be once their TTL
- * passed). Every transaction is in the log and synced (`fdatasync`) before it resolves;
+ * passed). Every transaction is in the log and on disk (the log is written with O_DSYNC) before it resolves;
  * concurrent transactions share one write and one sync (group commit).
  */
 export async function openFileKvStore(dir: string, options: FileKvStoreOptions = {}): Promise<KvStore> {
@@ -92,7 +93,8 @@ async function recoverLog(dir: string, state: KvState, logger: MetadataLogger): 
       "metadata log: dropped a torn record at the end (a crash during its write; its transactions were never acknowledged)",
     );
   }
-  const handle = await open(path, "a");
+  // O_DSYNC: every append is durable when its write returns, with no fdatasync round trip after it.
+  const handle = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC);
   try {
     if (scan.needsHeader) {
       await handle.truncate(0);
