@@ -48,6 +48,15 @@ export class PartitionCommitter implements LogCommitter {
     await this.write({ ...this.state, logStartOffset: info.logStartOffset }, { remove: info.removedSegments.map((s) => s.baseOffset) });
   }
 
+  /** FENCED unless the partition state in the metadata store is still the one at this committer's revision. */
+  async confirmUnchanged(): Promise<void> {
+    const { topic, partition } = this.state;
+    const current = await this.metadata.getPartitionState(topic, partition);
+    if (current === null || current.revision !== this.revision) {
+      throw new StorageError("FENCED", `partition ${topic}-${partition} changed in the metadata store since this broker last wrote it`);
+    }
+  }
+
   private async write(next: PartitionState, changes: { add?: SegmentRecord[]; remove?: bigint[] }): Promise<void> {
     try {
       this.revision = await this.metadata.updateSegments(next, this.revision, changes);

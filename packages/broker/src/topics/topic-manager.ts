@@ -3,6 +3,7 @@ import { ErrorCode } from "@kafscale/protocol";
 import type { MetadataStore, PartitionState, TopicConfig, TopicEvent } from "@kafscale/metadata";
 import { createAlignedFlushTimer, PartitionLog, type ObjectStore, type SegmentCache } from "@kafscale/storage";
 import type { Logger } from "../logger.js";
+import { OrphanSweeper } from "./orphan-sweeper.js";
 import { PartitionCommitter, segmentFromRecord } from "./partition-committer.js";
 import { topicConfigProblem } from "./topic-configs.js";
 import { topicNameProblem } from "./topic-name.js";
@@ -67,11 +68,14 @@ export class TopicManager {
   private readonly deleting = new Set<string>();
   /** Partitions being reopened after their log was fenced (`topic\0partition`). */
   private readonly recovering = new Set<string>();
+  private readonly sweeper: OrphanSweeper;
   /** One clock for every partition's age-due flushes, so they flush together. */
   private readonly flushTimer = createAlignedFlushTimer();
   private closed = false;
 
-  constructor(private readonly options: TopicManagerOptions) {}
+  constructor(private readonly options: TopicManagerOptions) {
+    this.sweeper = new OrphanSweeper(options.log);
+  }
 
   async start(): Promise<void> {
     for (const { value, revision } of await this.options.metadata.listTopics()) {
@@ -108,6 +112,12 @@ export class TopicManager {
   }
 
   private async openLog(state: PartitionState, revision: number, configs: Readonly<Record<string, string>>): Promise<PartitionLog> {
+    const log = await this.openPartitionLog(state, revision, configs);
+    this.sweeper.schedule(log);
+    return log;
+  }
+
+  private async openPartitionLog(state: PartitionState, revision: number, configs: Readonly<Record<string, string>>): Promise<PartitionLog> {
     const o = this.options;
     const committer = new PartitionCommitter(o.metadata, state, revision);
     const segments = (await o.metadata.listSegments(state.topic, state.partition)).map(segmentFromRecord);
@@ -471,6 +481,7 @@ export class TopicManager {
   /** Flushes and closes every partition log. */
   async close(): Promise<void> {
     this.closed = true;
+    this.sweeper.close();
     const logs = [...this.topics.values()].flatMap((e) => e.logs);
     await Promise.allSettled(logs.map((l) => l.close()));
   }

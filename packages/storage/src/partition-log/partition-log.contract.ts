@@ -603,6 +603,38 @@ export function runPartitionLogContract(name: string, openStore: () => Promise<O
       });
     });
 
+    describe("sweepOrphans()", () => {
+      const key = (base: number, ext: "kfs" | "index", prefix = PREFIX): string => `${prefix}segment-${String(base).padStart(20, "0")}.${ext}`;
+
+      it("deletes unreferenced segment objects below the committed end and nothing else", async () => {
+        const log = await openLog();
+        await log.append(makeBatch({ records: 5 })).durable; // segment 0..4
+        await log.append(makeBatch({ records: 3 })).durable; // segment 5..7
+        const committed = await store.keys(PREFIX);
+        const junk = Uint8Array.of(0xde, 0xad);
+        for (const k of [key(2, "kfs"), key(2, "index"), key(8, "kfs"), key(99, "index"), `${PREFIX}notes.txt`, key(2, "kfs", "default/orders/1/")]) {
+          await store.inner.putIfAbsent(k, junk);
+        }
+
+        expect((await log.sweepOrphans()).sort()).toEqual([key(2, "index"), key(2, "kfs")]);
+        expect(await store.keys(PREFIX)).toEqual([...committed, key(8, "kfs"), key(99, "index"), `${PREFIX}notes.txt`].sort());
+        expect(await store.keys("default/orders/1/")).toEqual([key(2, "kfs", "default/orders/1/")]);
+        expect((await log.read(0n, 1 << 20)).map(baseOffsetOf)).toEqual([0n, 5n]);
+        expect(await log.sweepOrphans()).toEqual([]);
+      });
+
+      it("deletes the objects of a segment whose deletion below the log start was interrupted", async () => {
+        const log = await openLog();
+        await log.append(makeBatch({ records: 5 })).durable;
+        await log.append(makeBatch({ records: 5 })).durable;
+        const seg0 = await store.inner.get(SEG0);
+        await log.deleteRecordsBefore(5n);
+        await store.inner.putIfAbsent(SEG0, seg0); // as if the delete had failed
+        expect(await log.sweepOrphans()).toEqual([SEG0]);
+        expect(await store.keys(PREFIX)).toEqual([key(5, "kfs"), key(5, "index")].sort());
+      });
+    });
+
     describe("DeleteRecords and retention", () => {
       /** Three segments of three 2-record batches; segment s has timestamps around 10_000 × (s + 1). */
       async function threeSegments(overrides: Partial<OpenPartitionLogConfig> = {}): Promise<PartitionLog> {

@@ -9,6 +9,7 @@ import type { ResolvedPartitionLogOptions } from "./options.js";
 import { restoreState, type RestoredState } from "./restore-state.js";
 import { countRetentionDeletions, countSegmentsBelow, type RetentionPolicy } from "./retention.js";
 import { SegmentReader, type CommittedSegment } from "./segment-reader.js";
+import { sweepOrphanObjects } from "./orphan-sweep.js";
 import { SerialQueue } from "./serial-queue.js";
 import { findMaxTimestampOffset, findOffsetForTimestamp, type TimestampOffset } from "./timestamp-lookup.js";
 import type { AppendResult, LogCommitter, LogTruncation, OpenPartitionLogConfig, SegmentInfo } from "./types.js";
@@ -462,6 +463,25 @@ export class PartitionLog {
       this.#state = "closed";
       this.#waiters.closeAll();
     }
+  }
+
+  /**
+   * Deletes objects under this partition's prefix that no committed segment refers to, below the
+   * committed end (see {@link sweepOrphanObjects}); resolves with their keys. One LIST of the
+   * prefix, so a broker runs it in the background after opening a partition.
+   */
+  sweepOrphans(): Promise<string[]> {
+    this.#checkReadable();
+    return sweepOrphanObjects(
+      this.#store,
+      {
+        keyPrefix: this.keyPrefix,
+        isCommittedBase: (baseOffset) => this.#segments[this.#segmentIndex(baseOffset)]?.info.baseOffset === baseOffset,
+        committedEnd: () => this.#highWatermark,
+      },
+      this.#committer,
+      this.#options.logger,
+    );
   }
 
   // ---- log start ----

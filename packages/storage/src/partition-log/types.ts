@@ -95,6 +95,13 @@ export interface LogCommitter {
    * Without it the log deletes such orphans unchecked.
    */
   confirmOrphan?(check: OrphanCheck): Promise<void>;
+  /**
+   * Optional; called by `sweepOrphans()` before it deletes anything. Throw (`FENCED`) unless the
+   * metadata store still holds exactly the partition state this committer last wrote or read:
+   * another writer, or the topic deleted and created again under the same name, means this
+   * log's view of what is committed is stale. Without it the sweep trusts the log's view.
+   */
+  confirmUnchanged?(): Promise<void>;
 }
 
 /** Where a partition log lives and what the metadata store says about it. */
