@@ -21,7 +21,6 @@ export class DirHandles {
     let handle = this.#handles.get(dir);
     if (handle === undefined) {
       handle = open(dir, "r");
-      handle.catch(() => this.#forget(dir, handle!));
       this.#handles.set(dir, handle);
       this.#evict();
     } else {

@@ -32,7 +32,7 @@ export function createAlignedFlushTimer(): FlushTimer {
         setTimeout(() => {
           rounds.delete(delayMs);
           for (const f of callbacks) f();
-        }, delayMs).unref();
+        }, delayMs);
       }
       const callbacks = round;
       callbacks.add(fire);
